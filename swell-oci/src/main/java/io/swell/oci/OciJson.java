@@ -43,6 +43,15 @@ public final class OciJson {
         }
     }
 
+    /** True when the document is a JSON object with the given top-level field. */
+    public static boolean hasField(byte[] bytes, String field) {
+        try {
+            return MAPPER.readTree(bytes).has(field);
+        } catch (JacksonException e) {
+            return false;
+        }
+    }
+
     public static byte[] write(Object value) {
         return MAPPER.writeValueAsBytes(value);
     }

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Function;
 
 /** A real Docker distribution registry ({@code docker-registry serve}) on a free 127.0.0.1 port. */
 public final class LocalRegistry implements AutoCloseable {
@@ -32,27 +33,27 @@ public final class LocalRegistry implements AutoCloseable {
 
     /** Starts a registry that anyone may pull from and push to. */
     public static LocalRegistry open() {
-        return start("", "open");
+        return start("open", workDir -> "");
     }
 
     /** Starts a registry that requires HTTP Basic credentials (bcrypt htpasswd file). */
     public static LocalRegistry withBasicAuth(String user, String password) {
-        Path workDir = createWorkDir("basic");
-        String line = ToolCommand.run(Duration.ofSeconds(30), List.of("htpasswd", "-Bbn", user, password)).strip();
-        Path htpasswd = workDir.resolve("htpasswd");
-        write(htpasswd, line + "\n");
-        String auth = """
-                auth:
-                  htpasswd:
-                    realm: swell-test
-                    path: %s
-                """.formatted(yamlString(htpasswd.toString()));
-        return start(workDir, auth);
+        return start("basic", workDir -> {
+            String line = ToolCommand.run(Duration.ofSeconds(30), List.of("htpasswd", "-Bbn", user, password));
+            Path htpasswd = workDir.resolve("htpasswd");
+            write(htpasswd, line.strip() + "\n");
+            return """
+                    auth:
+                      htpasswd:
+                        realm: swell-test
+                        path: %s
+                    """.formatted(yamlString(htpasswd.toString()));
+        });
     }
 
     /** Starts a registry that accepts only bearer tokens signed by {@code issuer}. */
     public static LocalRegistry withTokenAuth(TokenIssuer issuer) {
-        String auth = """
+        return start("token", workDir -> """
                 auth:
                   token:
                     realm: %s
@@ -60,12 +61,18 @@ public final class LocalRegistry implements AutoCloseable {
                     issuer: %s
                     rootcertbundle: %s
                 """.formatted(yamlString(issuer.realm().toString()), yamlString(issuer.service()),
-                yamlString(issuer.issuer()), yamlString(issuer.certBundle().toString()));
-        return start(auth, "token");
+                yamlString(issuer.issuer()), yamlString(issuer.certBundle().toString())));
     }
 
-    private static LocalRegistry start(String authYaml, String label) {
-        return start(createWorkDir(label), authYaml);
+    /** Creates the work dir, lets {@code auth} put its files there and return its YAML, then starts. */
+    private static LocalRegistry start(String label, Function<Path, String> auth) {
+        Path workDir = TempDirs.create("swell-registry-" + label + "-");
+        try {
+            return start(workDir, auth.apply(workDir));
+        } catch (RuntimeException e) {
+            TempDirs.deleteRecursively(workDir);
+            throw e;
+        }
     }
 
     private static LocalRegistry start(Path workDir, String authYaml) {
@@ -89,7 +96,6 @@ public final class LocalRegistry implements AutoCloseable {
                 }
             }
         }
-        TempDirs.deleteRecursively(workDir);
         throw last;
     }
 
@@ -117,23 +123,25 @@ public final class LocalRegistry implements AutoCloseable {
     }
 
     private void awaitReady() {
-        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
         HttpRequest ping = HttpRequest.newBuilder(baseUri().resolve("/v2/"))
                 .timeout(Duration.ofSeconds(2)).GET().build();
         long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw notReady("exited before answering");
+        try (HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build()) {
+            while (System.nanoTime() < deadline) {
+                if (!process.isAlive()) {
+                    throw notReady("exited before answering");
+                }
+                // The log line proves our process holds the port; the answer proves it is serving.
+                if (process.logTail(200).contains("listening on " + hostPort()) && answersAsRegistry(client, ping)) {
+                    return;
+                }
+                sleep(Duration.ofMillis(50));
             }
-            if (answersAsRegistry(client, ping)) {
-                return;
-            }
-            sleep(Duration.ofMillis(50));
         }
         throw notReady("did not answer GET /v2/ within " + READY_TIMEOUT);
     }
 
-    /** Any answer (200 or 401) counts, but only from a distribution server, not a stranger on the port. */
+    /** Any answer counts (200 open, 401 with auth) as long as it comes from a distribution server. */
     private static boolean answersAsRegistry(HttpClient client, HttpRequest ping) {
         try {
             HttpResponse<Void> response = client.send(ping, HttpResponse.BodyHandlers.discarding());
@@ -192,10 +200,6 @@ public final class LocalRegistry implements AutoCloseable {
     @Override
     public String toString() {
         return "LocalRegistry[" + hostPort() + ", pid=" + pid() + "]";
-    }
-
-    private static Path createWorkDir(String label) {
-        return TempDirs.create("swell-registry-" + label + "-");
     }
 
     /** Double-quoted YAML scalar, so temp paths and URLs never need thought about special characters. */

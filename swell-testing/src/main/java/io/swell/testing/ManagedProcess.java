@@ -89,12 +89,17 @@ public final class ManagedProcess implements AutoCloseable {
      */
     @Override
     public void close() {
+        stop(GRACE);
+    }
+
+    /** Like {@link #close()}, but kills by force whatever is still running after {@code grace}. */
+    public void stop(Duration grace) {
         // Collect descendants before the parent dies, since orphans get re-parented and vanish
         // from our view of the tree.
         List<ProcessHandle> tree = new ArrayList<>(process.descendants().toList());
         tree.add(process.toHandle());
         tree.forEach(ProcessHandle::destroy);
-        long deadline = System.nanoTime() + GRACE.toNanos();
+        long deadline = System.nanoTime() + grace.toNanos();
         for (ProcessHandle handle : tree) {
             awaitExit(handle, deadline);
         }

@@ -1,0 +1,227 @@
+package io.swell.core.request;
+
+import io.swell.api.ContainerConfig;
+import io.swell.api.ContainerLayer;
+import io.swell.api.ContainerStatusResponse;
+import io.swell.api.ErrorCode;
+import io.swell.api.SubmitContainerTokenRequest;
+import io.swell.api.SubmitContainerTokenResponse;
+import io.swell.api.SwellException;
+import io.swell.core.proxy.ProxyService;
+import io.swell.core.store.ContainerRequestStore;
+import io.swell.oci.ConfigChanges.AddedLayer;
+import io.swell.oci.ImageRef;
+import io.swell.oci.MediaTypes;
+import io.swell.oci.OciJson;
+import io.swell.oci.Platform;
+import io.swell.oci.RawManifest;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Handles container requests: validates them, checks the source image upstream, verifies and stores extra
+ * layers, issues a token and answers the image name to pull. Features that are not built yet answer a clear
+ * 501 instead of failing later.
+ */
+public final class ContainerRequestService {
+    private static final Set<String> NAME_STRATEGIES = Set.of("none", "tagPrefix", "imageSuffix");
+    private static final Set<String> SCAN_MODES = Set.of("none", "async", "required");
+    private static final Set<String> SCAN_LEVELS = Set.of("LOW", "MEDIUM", "HIGH", "CRITICAL");
+
+    private final ContainerRequestStore store;
+    private final ProxyService proxy;
+    private final LayerFetcher layers;
+    private final TokenGenerator tokens;
+    private final Clock clock;
+    private final String serverHost;
+    private final Duration tokenLifetime;
+
+    /** Which of the two request endpoints was called. */
+    public enum ApiVersion { V1, V2 }
+
+    /**
+     * @param serverHost    {@code host[:port]} of the public server URL, the registry part of image names
+     * @param tokenLifetime how long a token opens pulls
+     */
+    public ContainerRequestService(ContainerRequestStore store, ProxyService proxy, LayerFetcher layers,
+            TokenGenerator tokens, Clock clock, String serverHost, Duration tokenLifetime) {
+        this.store = store;
+        this.proxy = proxy;
+        this.layers = layers;
+        this.tokens = tokens;
+        this.clock = clock;
+        this.serverHost = serverHost;
+        this.tokenLifetime = tokenLifetime;
+    }
+
+    /** Handles one request; every refusal is a {@link SwellException} with a 4xx or 501 code. */
+    public SubmitContainerTokenResponse submit(SubmitContainerTokenRequest req, ApiVersion version, String clientIp) {
+        validateOptions(req, version);
+        refuseUnbuiltFeatures(req);
+        if (blank(req.containerImage())) {
+            throw SwellException.badRequest("Missing container image - set 'containerImage' (or 'containerFile'"
+                    + " or 'packages' to build one)");
+        }
+        ImageRef image = ImageRef.parse(req.containerImage().trim());
+        Platform platform = platformOf(req.containerPlatform());
+        ContainerConfig config = verifiedConfig(req.containerConfig());
+        checkSource(image, platform, config);
+
+        Instant now = clock.instant();
+        String token = tokens.next();
+        String targetImage = serverHost + "/wt/" + token + "/" + image.pathWithReference();
+        store.insert(new ContainerRequestRecord(token, now, now.plus(tokenLifetime), false, image.toString(),
+                platform == null ? null : platform.toString(), config, req.towerEndpoint(), req.towerWorkspaceId(),
+                req.fingerprint(), req.timestamp(), clientIp, targetImage, null, null));
+        boolean v2 = version == ApiVersion.V2;
+        return new SubmitContainerTokenResponse(token, token, targetImage, now.plus(tokenLifetime), image.toString(),
+                null, v2 ? Boolean.TRUE : null, v2 ? Boolean.FALSE : null, v2 ? Boolean.FALSE : null, null,
+                v2 ? Boolean.TRUE : null);
+    }
+
+    /** The status of a request: an augmentation is done as soon as it is accepted. */
+    public ContainerStatusResponse status(String requestId) {
+        ContainerRequestRecord r = find(requestId);
+        return new ContainerStatusResponse(r.token(), ContainerStatusResponse.ContainerStatus.DONE, null, null, null,
+                null, Boolean.TRUE, null, null, r.createdAt(), 0.0);
+    }
+
+    /** The stored record of a request (also after its token expired). */
+    public ContainerRequestRecord find(String token) {
+        return store.find(token).orElseThrow(() ->
+                SwellException.notFound("Missing container record for token: " + token));
+    }
+
+    /** Revokes a token so that pulls with it fail at once. */
+    public void revoke(String token) {
+        if (!store.revoke(token)) {
+            throw SwellException.notFound("Missing container token: " + token);
+        }
+        proxy.forgetToken(token);
+    }
+
+    private static void validateOptions(SubmitContainerTokenRequest req, ApiVersion version) {
+        if (version == ApiVersion.V1 && req.packages() != null) {
+            throw SwellException.badRequest("Attribute 'packages' is not allowed by the v1 API - use"
+                    + " /v1alpha2/container");
+        }
+        if (version == ApiVersion.V1 && req.nameStrategy() != null) {
+            throw SwellException.badRequest("Attribute 'nameStrategy' is not allowed by the v1 API");
+        }
+        if (version == ApiVersion.V2 && req.condaFile() != null) {
+            throw SwellException.badRequest("Attribute 'condaFile' is not allowed by the v2 API - use 'packages'");
+        }
+        if (req.nameStrategy() != null && !NAME_STRATEGIES.contains(req.nameStrategy())) {
+            throw SwellException.badRequest("Invalid 'nameStrategy' value '" + req.nameStrategy()
+                    + "' - use one of " + NAME_STRATEGIES);
+        }
+        if (req.scanMode() != null && !SCAN_MODES.contains(req.scanMode())) {
+            throw SwellException.badRequest("Invalid 'scanMode' value '" + req.scanMode() + "' - use one of "
+                    + SCAN_MODES);
+        }
+        if (req.scanLevels() != null) {
+            for (String level : req.scanLevels()) {
+                if (!SCAN_LEVELS.contains(level)) {
+                    throw SwellException.badRequest("Invalid 'scanLevels' value '" + level + "' - use " + SCAN_LEVELS);
+                }
+            }
+        }
+        if (req.format() != null && !req.format().equals("sif") && !req.format().equals("docker")) {
+            throw SwellException.badRequest("Invalid 'format' value '" + req.format() + "' - use 'sif' or 'docker'");
+        }
+        if (req.isMirror() && req.isFreeze()) {
+            throw SwellException.badRequest("Freeze and mirror cannot be requested together");
+        }
+    }
+
+    private static void refuseUnbuiltFeatures(SubmitContainerTokenRequest req) {
+        if (!blank(req.containerFile()) || req.packages() != null || !blank(req.condaFile())) {
+            throw SwellException.notImplemented("Container builds are not enabled on this server yet"
+                    + " ('containerFile', 'packages', 'condaFile')");
+        }
+        if (req.isFreeze()) {
+            throw SwellException.notImplemented("Freeze is not enabled on this server yet");
+        }
+        if (req.isMirror()) {
+            throw SwellException.notImplemented("Mirroring is not enabled on this server yet");
+        }
+        if (req.containerIncludes() != null && !req.containerIncludes().isEmpty()) {
+            throw SwellException.notImplemented("Container includes are not enabled on this server yet");
+        }
+        if ("required".equals(req.scanMode())) {
+            throw SwellException.notImplemented("Security scanning is not enabled on this server");
+        }
+    }
+
+    private static Platform platformOf(String value) {
+        if (blank(value)) {
+            return null;
+        }
+        if (value.contains(",")) {
+            throw SwellException.badRequest("Multi-platform '" + value + "' is only allowed for container builds"
+                    + " - request one platform, or none to keep every platform of the image");
+        }
+        return Platform.parse(value);
+    }
+
+    /** Validates the config and fetches its layers; the stored copy keeps digests, not {@code data:} bytes. */
+    private ContainerConfig verifiedConfig(ContainerConfig config) {
+        if (config == null || config.isEmpty()) {
+            return null;
+        }
+        for (String entry : config.env() == null ? List.<String>of() : config.env()) {
+            if (entry == null || entry.indexOf('=') <= 0) {
+                throw SwellException.badRequest("Invalid containerConfig env entry '" + entry
+                        + "' - use NAME=VALUE");
+            }
+        }
+        List<ContainerLayer> kept = new ArrayList<>();
+        List<ContainerLayer> given = config.layersOrEmpty();
+        for (int i = 0; i < given.size(); i++) {
+            ContainerLayer layer = given.get(i);
+            if (layer == null) {
+                throw SwellException.badRequest("containerConfig layer " + (i + 1) + " is null");
+            }
+            AddedLayer added = layers.fetch(layer, "containerConfig layer " + (i + 1));
+            String location = layer.location().startsWith("http") ? layer.location() : "data:DATA+OMITTED";
+            kept.add(new ContainerLayer(location, added.gzipDigest().toString(), added.gzipSize(),
+                    added.tarDigest().toString(), null));
+        }
+        return new ContainerConfig(config.entrypoint(), config.cmd(), config.env(), config.workingDir(),
+                kept.isEmpty() ? null : kept);
+    }
+
+    private void checkSource(ImageRef image, Platform platform, ContainerConfig config) {
+        RawManifest source;
+        try {
+            source = proxy.source(image);
+        } catch (SwellException e) {
+            throw SwellException.badRequest("Container image '" + image + "' does not exist or access is not"
+                    + " authorized - " + e.getMessage());
+        }
+        if (MediaTypes.isSchema1(source.mediaType())) {
+            throw new SwellException(ErrorCode.UNSUPPORTED, "Container image '" + image + "' has a Docker schema 1"
+                    + " manifest, which is not supported");
+        }
+        if (config != null && image.digest() != null) {
+            throw new SwellException(ErrorCode.UNSUPPORTED, "Operation not allowed for container '" + image
+                    + "': an image pinned by digest cannot be augmented (its digest would change)");
+        }
+        if (source.isIndex() && platform != null && config != null) {
+            boolean found = OciJson.index(source.bytes()).manifests().stream()
+                    .anyMatch(d -> platform.matches(d.platform()));
+            if (!found) {
+                throw SwellException.badRequest("Cannot find matching platform '" + platform
+                        + "' in the image index of '" + image + "'");
+            }
+        }
+    }
+
+    private static boolean blank(String s) {
+        return s == null || s.isBlank();
+    }
+}

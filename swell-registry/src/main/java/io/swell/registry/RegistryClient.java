@@ -1,0 +1,238 @@
+package io.swell.registry;
+
+import io.swell.api.ErrorCode;
+import io.swell.api.SwellException;
+import io.swell.oci.Digest;
+import io.swell.oci.ImageRef;
+import io.swell.oci.MediaTypes;
+import io.swell.oci.OciJson;
+import io.swell.oci.RawManifest;
+import java.net.URI;
+import java.security.MessageDigest;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.eclipse.jetty.client.CompletableResponseListener;
+import org.eclipse.jetty.client.ContentResponse;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.InputStreamResponseListener;
+import org.eclipse.jetty.client.Request;
+import org.eclipse.jetty.client.Response;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpMethod;
+
+/**
+ * Reads manifests, blobs and tags from upstream registries (distribution spec "pull" endpoints), authenticating
+ * with the configured credentials. Credentials are only ever sent to the registry's own host: redirects are
+ * either handed to the client or followed without them.
+ */
+public final class RegistryClient {
+    /** distribution refuses manifests over 4 MiB; we allow the same. */
+    public static final int MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
+    private static final int MAX_REDIRECTS = 5;
+    private static final int MAX_ATTEMPTS = 3;
+    private static final long TIMEOUT_SECONDS = 60;
+
+    private final HttpClient http;
+    private final RegistryEndpoints endpoints;
+    private final RegistryAuthenticator authenticator;
+    private final CredentialsProvider credentials;
+
+    public RegistryClient(HttpClient http, RegistryEndpoints endpoints, CredentialsProvider credentials) {
+        this.http = http;
+        this.endpoints = endpoints;
+        this.credentials = credentials;
+        this.authenticator = new RegistryAuthenticator(http);
+    }
+
+    /** GETs a manifest or index by tag or digest; a digest reference is verified against the bytes. */
+    public RawManifest getManifest(ImageRef ref) {
+        URI uri = uri(ref, "/manifests/" + ref.reference());
+        String what = "Manifest '" + ref + "'";
+        ContentResponse response = sendBuffered(ref, uri, HttpMethod.GET, MediaTypes.ACCEPT_MANIFESTS, null,
+                MAX_MANIFEST_BYTES);
+        if (response.getStatus() != 200) {
+            throw RegistryErrors.fromStatus(response.getStatus(), response.getContent(), what,
+                    ErrorCode.MANIFEST_UNKNOWN);
+        }
+        byte[] bytes = response.getContent();
+        String mediaType = mediaType(response.getMediaType(), bytes);
+        RawManifest manifest = RawManifest.of(bytes, mediaType);
+        if (ref.digest() != null && !manifest.digest().equals(Digest.parse(ref.digest()))) {
+            throw new SwellException(ErrorCode.UPSTREAM_UNAVAILABLE,
+                    what + " answered content with digest " + manifest.digest());
+        }
+        return manifest;
+    }
+
+    /** GETs a small blob (a config) into memory, verifying its digest. */
+    public byte[] getBlobBytes(ImageRef repo, Digest digest, int maxBytes) {
+        String what = "Blob '" + digest + "' of '" + repo.registry() + "/" + repo.repository() + "'";
+        ContentResponse response = sendBuffered(repo, uri(repo, "/blobs/" + digest), HttpMethod.GET, null, null,
+                maxBytes);
+        if (response.getStatus() != 200) {
+            throw RegistryErrors.fromStatus(response.getStatus(), response.getContent(), what, ErrorCode.BLOB_UNKNOWN);
+        }
+        byte[] bytes = response.getContent();
+        MessageDigest md = digest.newDigester();
+        md.update(bytes);
+        if (!Digest.of(md).equals(digest)) {
+            throw new SwellException(ErrorCode.UPSTREAM_UNAVAILABLE, what + " answered content of another digest");
+        }
+        return bytes;
+    }
+
+    /**
+     * Opens a blob: a redirect is returned as is (its location made absolute), a body is returned for streaming.
+     *
+     * @param range a client {@code Range} header to forward, or {@code null}
+     * @param head  send a HEAD instead of a GET (the body is then empty)
+     */
+    public UpstreamBlob openBlob(ImageRef repo, Digest digest, String range, boolean head) {
+        URI uri = uri(repo, "/blobs/" + digest);
+        String what = "Blob '" + digest + "' of '" + repo.registry() + "/" + repo.repository() + "'";
+        RegistryCredentials creds = credentials.forRegistry(repo.registry()).orElse(null);
+        for (int attempt = 1; ; attempt++) {
+            Request request = http.newRequest(uri).method(head ? HttpMethod.HEAD : HttpMethod.GET)
+                    .followRedirects(false);
+            String auth = authenticator.authorization(repo.registry(), repo.repository(), "pull", creds);
+            request.headers(h -> {
+                if (auth != null) {
+                    h.put(HttpHeader.AUTHORIZATION, auth);
+                }
+                if (range != null) {
+                    h.put(HttpHeader.RANGE, range);
+                }
+            });
+            InputStreamResponseListener listener = new InputStreamResponseListener();
+            request.send(listener);
+            Response response;
+            try {
+                response = listener.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            } catch (InterruptedException | TimeoutException | ExecutionException e) {
+                request.abort(e);
+                if (attempt < MAX_ATTEMPTS && !(e instanceof InterruptedException)) {
+                    continue;
+                }
+                throw RegistryErrors.unreachable(repo.registry(), e);
+            }
+            int status = response.getStatus();
+            if (status == 401 && attempt < MAX_ATTEMPTS) {
+                drain(listener);
+                authenticator.challenged(repo.registry(), repo.repository(), "pull", creds,
+                        response.getHeaders().get(HttpHeader.WWW_AUTHENTICATE));
+                continue;
+            }
+            if (status >= 300 && status < 400 && response.getHeaders().get(HttpHeader.LOCATION) != null) {
+                drain(listener);
+                String location = uri.resolve(response.getHeaders().get(HttpHeader.LOCATION)).toString();
+                return new UpstreamBlob.Redirect(status, location);
+            }
+            if (status == 200 || status == 206) {
+                return new UpstreamBlob.Body(status, response.getHeaders().getLongField(HttpHeader.CONTENT_LENGTH),
+                        response.getHeaders().get(HttpHeader.CONTENT_RANGE), listener.getInputStream());
+            }
+            byte[] body = readSmall(listener);
+            throw RegistryErrors.fromStatus(status, body, what, ErrorCode.BLOB_UNKNOWN);
+        }
+    }
+
+    /** GETs {@code tags/list}, passing query parameters such as {@code n} and {@code last} through. */
+    public ContentResponse tagsList(ImageRef repo, String query) {
+        URI uri = uri(repo, "/tags/list" + (query == null || query.isEmpty() ? "" : "?" + query));
+        return sendBuffered(repo, uri, HttpMethod.GET, "application/json", null, MAX_MANIFEST_BYTES);
+    }
+
+    private ContentResponse sendBuffered(ImageRef repo, URI uri, HttpMethod method, String accept,
+            String actionsOrNull, int maxBytes) {
+        String actions = actionsOrNull == null ? "pull" : actionsOrNull;
+        RegistryCredentials creds = credentials.forRegistry(repo.registry()).orElse(null);
+        URI target = uri;
+        int redirects = 0;
+        for (int attempt = 1; ; attempt++) {
+            boolean sameHost = target.getAuthority().equals(uri.getAuthority());
+            String auth = sameHost
+                    ? authenticator.authorization(repo.registry(), repo.repository(), actions, creds) : null;
+            Request request = http.newRequest(target).method(method).followRedirects(false)
+                    .timeout(TIMEOUT_SECONDS, TimeUnit.SECONDS)
+                    .headers(h -> {
+                        if (accept != null) {
+                            h.put(HttpHeader.ACCEPT, accept);
+                        }
+                        if (auth != null) {
+                            h.put(HttpHeader.AUTHORIZATION, auth);
+                        }
+                    });
+            ContentResponse response;
+            try {
+                response = new CompletableResponseListener(request, maxBytes).send().get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw RegistryErrors.unreachable(repo.registry(), e);
+            } catch (ExecutionException e) {
+                if (attempt < MAX_ATTEMPTS && !(e.getCause() instanceof IllegalArgumentException)) {
+                    pause(attempt);
+                    continue;
+                }
+                throw RegistryErrors.unreachable(repo.registry(), e.getCause());
+            }
+            int status = response.getStatus();
+            if (status == 401 && sameHost && attempt < MAX_ATTEMPTS) {
+                authenticator.challenged(repo.registry(), repo.repository(), actions, creds,
+                        response.getHeaders().get(HttpHeader.WWW_AUTHENTICATE));
+                continue;
+            }
+            if (status >= 300 && status < 400 && response.getHeaders().get(HttpHeader.LOCATION) != null
+                    && redirects++ < MAX_REDIRECTS) {
+                target = target.resolve(response.getHeaders().get(HttpHeader.LOCATION));
+                continue;
+            }
+            if ((status == 502 || status == 503 || status == 504) && attempt < MAX_ATTEMPTS) {
+                pause(attempt);
+                continue;
+            }
+            return response;
+        }
+    }
+
+    private URI uri(ImageRef repo, String suffix) {
+        return URI.create(endpoints.baseUri(repo.registry()) + "/v2/" + repo.repository() + suffix);
+    }
+
+    /** The manifest's type: a known Content-Type, else the body's own {@code mediaType}, else guessed by shape. */
+    static String mediaType(String contentType, byte[] body) {
+        if (contentType != null && (MediaTypes.isIndex(contentType) || MediaTypes.isImageManifest(contentType)
+                || MediaTypes.isSchema1(contentType))) {
+            return contentType;
+        }
+        String fromBody = OciJson.mediaTypeOf(body);
+        if (fromBody != null) {
+            return fromBody;
+        }
+        return OciJson.hasField(body, "manifests") ? MediaTypes.OCI_INDEX : MediaTypes.OCI_MANIFEST;
+    }
+
+    private static void pause(int attempt) {
+        try {
+            Thread.sleep(200L * attempt);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void drain(InputStreamResponseListener listener) {
+        try (var in = listener.getInputStream()) {
+            in.skip(64 * 1024);
+        } catch (java.io.IOException ignored) {
+            // The connection is dropped instead of reused; nothing else to do.
+        }
+    }
+
+    private static byte[] readSmall(InputStreamResponseListener listener) {
+        try (var in = listener.getInputStream()) {
+            return in.readNBytes(16_384);
+        } catch (java.io.IOException e) {
+            return new byte[0];
+        }
+    }
+}

@@ -1,0 +1,138 @@
+package io.swell.server;
+
+import io.swell.api.ServiceInfoResponse;
+import io.swell.core.proxy.BlobCache;
+import io.swell.core.proxy.ProxyService;
+import io.swell.core.proxy.UpstreamManifests;
+import io.swell.core.request.ContainerRequestService;
+import io.swell.core.request.LayerFetcher;
+import io.swell.core.request.TokenGenerator;
+import io.swell.registry.RegistryClient;
+import io.swell.registry.RegistryEndpoints;
+import io.swell.server.config.ConfiguredCredentials;
+import io.swell.server.config.SwellConfig;
+import io.swell.server.handlers.BasicAuth;
+import io.swell.server.handlers.ContainerHandler;
+import io.swell.server.handlers.RegistryHandler;
+import io.swell.server.http.ErrorMapper;
+import io.swell.server.http.Router;
+import io.swell.server.http.Router.Route;
+import io.swell.store.embedded.EmbeddedDatabase;
+import io.swell.store.embedded.FileContentStore;
+import io.swell.store.embedded.JdbcContainerRequestStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.HashSet;
+import java.util.List;
+import java.util.concurrent.Executors;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The composition root: builds every service once from the config and serves them with Jetty. */
+public final class SwellServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(SwellServer.class);
+    /** Wave API level implemented (what {@code /service-info} reports as {@code version}). */
+    public static final String WAVE_API_VERSION = "1.37.0";
+
+    private final SwellConfig config;
+    private final Server jetty;
+    private final HttpClient http;
+    private final EmbeddedDatabase database;
+
+    private SwellServer(SwellConfig config, Server jetty, HttpClient http, EmbeddedDatabase database) {
+        this.config = config;
+        this.jetty = jetty;
+        this.http = http;
+        this.database = database;
+    }
+
+    /** Builds and starts a server. */
+    public static SwellServer start(SwellConfig config) throws Exception {
+        Path data = config.dataDir().toAbsolutePath();
+        Files.createDirectories(data);
+        HttpClient http = new HttpClient();
+        http.setFollowRedirects(false);
+        http.setConnectTimeout(20_000);
+        http.setIdleTimeout(120_000);
+        http.setMaxConnectionsPerDestination(256);
+        http.setExecutor(virtualThreads("swell-client"));
+        http.start();
+
+        EmbeddedDatabase database = EmbeddedDatabase.open(data.resolve("db"));
+        var requestStore = new JdbcContainerRequestStore(database.dataSource());
+        var content = new FileContentStore(data.resolve("content"));
+        var endpoints = new RegistryEndpoints(new HashSet<>(config.insecureRegistries()));
+        var registry = new RegistryClient(http, endpoints, ConfiguredCredentials.from(config));
+        var upstream = new UpstreamManifests(registry, config.proxy().tagCacheTtl(), 64L << 20);
+        var blobCache = new BlobCache(data.resolve("blob-cache"),
+                config.proxy().blobCacheEnabled() ? config.proxy().blobCacheMaxBytes() : 0);
+        var proxy = new ProxyService(requestStore, content, registry, upstream, blobCache, Clock.systemUTC());
+        var layers = new LayerFetcher(content, http, new LayerFetcher.LayerLimits(
+                config.layers().maxLocationChars(), config.layers().maxLayerBytes(),
+                config.layers().allowPrivateHosts()));
+        var requests = new ContainerRequestService(requestStore, proxy, layers, new TokenGenerator(),
+                Clock.systemUTC(), config.serverHost(), config.tokenLifetime());
+
+        var info = new ServiceInfoResponse(new ServiceInfoResponse.ServiceInfo(WAVE_API_VERSION,
+                BuildInfo.commit(), BuildInfo.version()));
+        var container = new ContainerHandler(requests, new BasicAuth(config.accounts()), info);
+        var registryHandler = new RegistryHandler(proxy);
+        List<Route> routes = List.of(
+                Route.of("GET,HEAD", "/v2/?", registryHandler::base),
+                Route.of("GET,HEAD", "/v2/(.+)", registryHandler::handle),
+                Route.of("GET", "/service-info", container::serviceInfo),
+                Route.of("GET", "/health", container::health),
+                Route.of("POST", "/v1alpha2/container", container::submitV2),
+                Route.of("POST", "/container-token", container::submitV1),
+                Route.of("GET", "/container-token/([^/]+)", container::describe),
+                Route.of("DELETE", "/container-token/([^/]+)", container::revoke),
+                Route.of("GET", "/v1alpha2/container/([^/]+)", container::record),
+                Route.of("GET", "/v1alpha2/container/([^/]+)/status", container::status));
+
+        QueuedThreadPool threads = new QueuedThreadPool(200, 8);
+        threads.setName("swell");
+        threads.setVirtualThreadsExecutor(virtualThreads("swell-request"));
+        Server jetty = new Server(threads);
+        ServerConnector connector = new ServerConnector(jetty);
+        connector.setHost(config.bindAddress());
+        connector.setPort(config.port());
+        // Pulls held while a build runs may wait many minutes.
+        connector.setIdleTimeout(30 * 60_000L);
+        jetty.addConnector(connector);
+        jetty.setHandler(new Router(routes, new ErrorMapper(), jetty.getByteBufferPool()));
+        jetty.setStopTimeout(5_000);
+        jetty.start();
+        LOG.info("Swell {} listening on {}:{}, images named {}/wt/..., data in {}", BuildInfo.version(),
+                config.bindAddress(), connector.getLocalPort(), config.serverHost(), data);
+        return new SwellServer(config, jetty, http, database);
+    }
+
+    private static java.util.concurrent.Executor virtualThreads(String name) {
+        return Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name(name + "-", 0).factory());
+    }
+
+    /** The port actually bound (useful when the config asked for port 0). */
+    public int port() {
+        return ((ServerConnector) jetty.getConnectors()[0]).getLocalPort();
+    }
+
+    public SwellConfig config() {
+        return config;
+    }
+
+    public void join() throws InterruptedException {
+        jetty.join();
+    }
+
+    @Override
+    public void close() throws Exception {
+        jetty.stop();
+        http.stop();
+        database.close();
+    }
+}

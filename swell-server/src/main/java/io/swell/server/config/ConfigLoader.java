@@ -1,0 +1,149 @@
+package io.swell.server.config;
+
+import io.swell.api.SwellException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.dataformat.yaml.YAMLMapper;
+
+/**
+ * Reads {@link SwellConfig} from a YAML file (optional) and {@code SWELL_*} environment variables, which win.
+ * Unknown keys are an error, so a typo never passes silently.
+ */
+public final class ConfigLoader {
+    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
+    private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*([KMGT]i?B|B)?", Pattern.CASE_INSENSITIVE);
+    private static final List<String> TOP_KEYS = List.of("port", "bindAddress", "serverUrl", "dataDir", "tokens",
+            "registries", "dockerConfig", "insecureRegistries", "accounts", "proxy", "layers");
+
+    private ConfigLoader() {}
+
+    /** Loads the file (may be {@code null}) and applies the environment. */
+    public static SwellConfig load(Path file, Map<String, String> env) {
+        JsonNode root = file == null ? YAMLMapper.builder().build().createObjectNode() : read(file);
+        for (String key : root.propertyNames()) {
+            if (!TOP_KEYS.contains(key)) {
+                throw invalid("unknown key '" + key + "' (known: " + TOP_KEYS + ")");
+            }
+        }
+        int port = Integer.parseInt(env.getOrDefault("SWELL_PORT", root.path("port").asString("9090")));
+        if (port < 0 || port > 65535) {
+            throw invalid("port " + port + " is out of range");
+        }
+        String bind = env.getOrDefault("SWELL_BIND_ADDRESS", root.path("bindAddress").asString("0.0.0.0"));
+        String url = env.getOrDefault("SWELL_SERVER_URL", root.path("serverUrl").asString(""));
+        Path dataDir = Path.of(env.getOrDefault("SWELL_DATA_DIR", root.path("dataDir").asString("data")));
+        Duration tokenLifetime = duration(env.getOrDefault("SWELL_TOKEN_LIFETIME",
+                root.path("tokens").path("lifetime").asString("36h")), "tokens.lifetime");
+
+        Map<String, SwellConfig.Credentials> registries = new LinkedHashMap<>();
+        root.path("registries").properties().forEach(e -> registries.put(e.getKey(), new SwellConfig.Credentials(
+                required(e.getValue(), "username", "registries." + e.getKey()),
+                required(e.getValue(), "password", "registries." + e.getKey()))));
+        String dockerConfig = env.getOrDefault("SWELL_DOCKER_CONFIG", root.path("dockerConfig").asString(null));
+        List<String> insecure = env.containsKey("SWELL_INSECURE_REGISTRIES")
+                ? Arrays.stream(env.get("SWELL_INSECURE_REGISTRIES").split(",")).map(String::trim)
+                        .filter(s -> !s.isEmpty()).toList()
+                : root.path("insecureRegistries").valueStream().map(JsonNode::asString).toList();
+        Map<String, String> accounts = new LinkedHashMap<>();
+        root.path("accounts").properties().forEach(e -> {
+            String hash = e.getValue().asString("").toLowerCase(Locale.ROOT);
+            if (!hash.matches("[0-9a-f]{64}")) {
+                throw invalid("accounts." + e.getKey() + " must be the SHA-256 hex of the password"
+                        + " (make one with: ./swell hash-password)");
+            }
+            accounts.put(e.getKey(), hash);
+        });
+        JsonNode proxy = root.path("proxy");
+        var proxyConfig = new SwellConfig.Proxy(
+                duration(proxy.path("tagCacheTtl").asString("30s"), "proxy.tagCacheTtl"),
+                proxy.path("blobCache").path("enabled").asBoolean(true),
+                size(proxy.path("blobCache").path("maxSize").asString("20GiB"), "proxy.blobCache.maxSize"));
+        JsonNode layers = root.path("layers");
+        var layersConfig = new SwellConfig.Layers(
+                layers.path("maxLocationChars").asLong(14_000_000),
+                size(layers.path("maxLayerSize").asString("1GiB"), "layers.maxLayerSize"),
+                Boolean.parseBoolean(env.getOrDefault("SWELL_LAYERS_ALLOW_PRIVATE_HOSTS",
+                        layers.path("allowPrivateHosts").asString("false"))));
+        URI serverUrl = URI.create(url.isEmpty() ? "http://localhost:" + port : url.replaceAll("/+$", ""));
+        if (serverUrl.getHost() == null) {
+            throw invalid("serverUrl '" + url + "' has no host");
+        }
+        return new SwellConfig(port, bind, serverUrl, dataDir, tokenLifetime, Map.copyOf(registries),
+                dockerConfig == null ? null : Path.of(dockerConfig), insecure, Map.copyOf(accounts), proxyConfig,
+                layersConfig);
+    }
+
+    private static JsonNode read(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw invalid("config file " + file + " does not exist");
+        }
+        try {
+            JsonNode node = YAMLMapper.builder().build().readTree(file.toFile());
+            return node == null || node.isMissingNode() || node.isNull()
+                    ? YAMLMapper.builder().build().createObjectNode() : node;
+        } catch (RuntimeException e) {
+            throw invalid("cannot read " + file + ": " + e.getMessage());
+        }
+    }
+
+    private static String required(JsonNode node, String field, String where) {
+        String value = node.path(field).asString(null);
+        if (value == null || value.isEmpty()) {
+            throw invalid(where + "." + field + " is required");
+        }
+        return value;
+    }
+
+    /** Parses {@code 36h}, {@code 30m}, {@code 90s}, {@code 500ms}, {@code 2d} or ISO-8601 {@code PT36H}. */
+    static Duration duration(String text, String key) {
+        String t = text.trim();
+        if (t.startsWith("P") || t.startsWith("p")) {
+            return Duration.parse(t.toUpperCase(Locale.ROOT));
+        }
+        Matcher m = DURATION.matcher(t);
+        if (!m.matches()) {
+            throw invalid(key + " '" + text + "' is not a duration like 36h, 30m or 90s");
+        }
+        long n = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
+            case "ms" -> Duration.ofMillis(n);
+            case "s" -> Duration.ofSeconds(n);
+            case "m" -> Duration.ofMinutes(n);
+            case "h" -> Duration.ofHours(n);
+            default -> Duration.ofDays(n);
+        };
+    }
+
+    /** Parses {@code 512MiB}, {@code 20GiB}, {@code 1000} (bytes). */
+    static long size(String text, String key) {
+        Matcher m = SIZE.matcher(text.trim());
+        if (!m.matches()) {
+            throw invalid(key + " '" + text + "' is not a size like 512MiB or 20GiB");
+        }
+        long n = Long.parseLong(m.group(1));
+        String unit = m.group(2) == null ? "B" : m.group(2).toUpperCase(Locale.ROOT);
+        int shift = switch (unit.charAt(0)) {
+            case 'K' -> 10;
+            case 'M' -> 20;
+            case 'G' -> 30;
+            case 'T' -> 40;
+            default -> 0;
+        };
+        long base = unit.contains("I") || shift == 0 ? 1L << shift : (long) Math.pow(1000, shift / 10);
+        return n * base;
+    }
+
+    private static SwellException invalid(String message) {
+        return SwellException.badRequest("Invalid configuration: " + message);
+    }
+}

@@ -1,0 +1,73 @@
+package io.swell.server.config;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Swell's typed configuration (every key is documented in {@code docs/configuration.md}).
+ *
+ * @param port               HTTP port
+ * @param bindAddress        address the server listens on
+ * @param serverUrl          public URL of this server; its host[:port] names the images Swell hands out
+ * @param dataDir            where the embedded store, content and blob cache live
+ * @param tokenLifetime      how long a container token opens pulls
+ * @param registries         credentials per registry host
+ * @param dockerConfig       a docker {@code config.json} with more credentials, or {@code null}
+ * @param insecureRegistries registry hosts reached over plain http (loopback always is)
+ * @param accounts           admin accounts: user name to SHA-256 hex of the password
+ * @param proxy              proxy caches
+ * @param layers             limits of layers added by requests
+ */
+public record SwellConfig(
+        int port,
+        String bindAddress,
+        URI serverUrl,
+        Path dataDir,
+        Duration tokenLifetime,
+        Map<String, Credentials> registries,
+        Path dockerConfig,
+        List<String> insecureRegistries,
+        Map<String, String> accounts,
+        Proxy proxy,
+        Layers layers) {
+
+    /** A registry user name and password. */
+    public record Credentials(String username, String password) {
+        @Override
+        public String toString() {
+            return "Credentials[username=" + username + ", password=****]";
+        }
+    }
+
+    /**
+     * Proxy settings.
+     *
+     * @param tagCacheTtl       how long an upstream tag's manifest is reused before asking upstream again
+     * @param blobCacheEnabled  whether upstream blobs are cached on disk (and fetched once for all clients)
+     * @param blobCacheMaxBytes size limit of the blob cache
+     */
+    public record Proxy(Duration tagCacheTtl, boolean blobCacheEnabled, long blobCacheMaxBytes) {}
+
+    /**
+     * Limits of the layers a request adds.
+     *
+     * @param maxLocationChars  longest {@code data:} location accepted (Wave: 14,000,000)
+     * @param maxLayerBytes     largest layer fetched from an http(s) location
+     * @param allowPrivateHosts whether http(s) layer locations may point at loopback or private addresses
+     */
+    public record Layers(long maxLocationChars, long maxLayerBytes, boolean allowPrivateHosts) {}
+
+    /** {@code host[:port]} of the public URL: the registry part of every image name Swell hands out. */
+    public String serverHost() {
+        return serverUrl.getPort() < 0 ? serverUrl.getHost() : serverUrl.getHost() + ":" + serverUrl.getPort();
+    }
+
+    @Override
+    public String toString() {
+        return "SwellConfig[port=" + port + ", serverUrl=" + serverUrl + ", dataDir=" + dataDir + ", registries="
+                + registries.keySet() + ", accounts=" + accounts.keySet() + "]";
+    }
+}
