@@ -35,6 +35,7 @@ public final class RegistryEndpoints {
         }
         int colon = host.indexOf(':');
         host = colon < 0 ? host : host.substring(0, colon);
-        return host.equals("localhost") || host.startsWith("127.");
+        // Only IPv4 literals in 127/8: a name such as 127.example.com is not loopback.
+        return host.equals("localhost") || host.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
     }
 }

@@ -4,7 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.swell.api.ErrorCode;
 import io.swell.api.SwellException;
-import io.swell.core.request.ContainerRequestRecord;
+import io.swell.core.store.ContainerRequestRecord;
 import io.swell.core.store.ContainerRequestStore;
 import io.swell.core.store.ContentStore;
 import io.swell.core.store.StoredContent;

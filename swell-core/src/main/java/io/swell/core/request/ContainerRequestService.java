@@ -8,6 +8,7 @@ import io.swell.api.SubmitContainerTokenRequest;
 import io.swell.api.SubmitContainerTokenResponse;
 import io.swell.api.SwellException;
 import io.swell.core.proxy.ProxyService;
+import io.swell.core.store.ContainerRequestRecord;
 import io.swell.core.store.ContainerRequestStore;
 import io.swell.oci.ConfigChanges.AddedLayer;
 import io.swell.oci.ImageRef;

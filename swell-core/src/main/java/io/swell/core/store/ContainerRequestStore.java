@@ -1,6 +1,5 @@
 package io.swell.core.store;
 
-import io.swell.core.request.ContainerRequestRecord;
 import java.util.Optional;
 
 /**

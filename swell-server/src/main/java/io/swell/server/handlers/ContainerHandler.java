@@ -4,7 +4,7 @@ import io.swell.api.ContainerRecordResponse;
 import io.swell.api.DescribeContainerResponse;
 import io.swell.api.ServiceInfoResponse;
 import io.swell.api.SubmitContainerTokenRequest;
-import io.swell.core.request.ContainerRequestRecord;
+import io.swell.core.store.ContainerRequestRecord;
 import io.swell.core.request.ContainerRequestService;
 import io.swell.core.request.ContainerRequestService.ApiVersion;
 import io.swell.server.http.Exchange;

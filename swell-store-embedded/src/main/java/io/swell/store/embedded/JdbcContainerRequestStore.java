@@ -1,6 +1,6 @@
 package io.swell.store.embedded;
 
-import io.swell.core.request.ContainerRequestRecord;
+import io.swell.core.store.ContainerRequestRecord;
 import io.swell.core.store.ContainerRequestStore;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -1,4 +1,4 @@
-package io.swell.core.request;
+package io.swell.core.store;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;

@@ -1,0 +1,84 @@
+package io.swell.server.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.swell.api.SwellException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void defaultsNeedNoFile() {
+        SwellConfig c = ConfigLoader.load(null, Map.of());
+        assertThat(c.port()).isEqualTo(9090);
+        assertThat(c.serverHost()).isEqualTo("localhost:9090");
+        assertThat(c.tokenLifetime()).isEqualTo(Duration.ofHours(36));
+        assertThat(c.dataDir()).isEqualTo(Path.of("data"));
+        assertThat(c.proxy().blobCacheEnabled()).isTrue();
+        assertThat(c.layers().allowPrivateHosts()).isFalse();
+    }
+
+    @Test
+    void readsTheFileAndLetsTheEnvironmentWin() throws Exception {
+        Path file = dir.resolve("swell.yml");
+        Files.writeString(file, """
+                port: 8000
+                serverUrl: https://swell.example.org/
+                tokens: {lifetime: 2h}
+                registries:
+                  "quay.io": {username: bob, password: s3cret}
+                insecureRegistries: [registry.lan:5000]
+                accounts: {admin: %s}
+                proxy: {tagCacheTtl: 5s, blobCache: {maxSize: 512MiB}}
+                layers: {maxLayerSize: 10MB}
+                """.formatted("a".repeat(64)));
+        SwellConfig c = ConfigLoader.load(file, Map.of("SWELL_PORT", "8100", "SWELL_DATA_DIR", "/srv/swell"));
+        assertThat(c.port()).isEqualTo(8100);
+        assertThat(c.serverHost()).isEqualTo("swell.example.org");
+        assertThat(c.dataDir()).isEqualTo(Path.of("/srv/swell"));
+        assertThat(c.tokenLifetime()).isEqualTo(Duration.ofHours(2));
+        assertThat(c.registries().get("quay.io").username()).isEqualTo("bob");
+        assertThat(c.insecureRegistries()).containsExactly("registry.lan:5000");
+        assertThat(c.accounts()).containsKey("admin");
+        assertThat(c.proxy().tagCacheTtl()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(c.proxy().blobCacheMaxBytes()).isEqualTo(512L << 20);
+        assertThat(c.layers().maxLayerBytes()).isEqualTo(10_000_000L);
+        assertThat(c.toString()).doesNotContain("s3cret");
+        assertThat(c.registries().get("quay.io").toString()).doesNotContain("s3cret");
+    }
+
+    @Test
+    void explainsMistakes() throws Exception {
+        Path file = dir.resolve("bad.yml");
+        Files.writeString(file, "prot: 1\n");
+        assertThatThrownBy(() -> ConfigLoader.load(file, Map.of()))
+                .isInstanceOf(SwellException.class).hasMessageContaining("unknown key 'prot'");
+        Files.writeString(file, "accounts: {admin: secret}\n");
+        assertThatThrownBy(() -> ConfigLoader.load(file, Map.of()))
+                .hasMessageContaining("SHA-256 hex");
+        Files.writeString(file, "tokens: {lifetime: forever}\n");
+        assertThatThrownBy(() -> ConfigLoader.load(file, Map.of())).hasMessageContaining("tokens.lifetime");
+        Files.writeString(file, "registries: {\"quay.io\": {username: bob}}\n");
+        assertThatThrownBy(() -> ConfigLoader.load(file, Map.of())).hasMessageContaining("password is required");
+        assertThatThrownBy(() -> ConfigLoader.load(dir.resolve("missing.yml"), Map.of()))
+                .hasMessageContaining("does not exist");
+    }
+
+    @Test
+    void parsesDurationsAndSizes() {
+        assertThat(ConfigLoader.duration("90s", "k")).isEqualTo(Duration.ofSeconds(90));
+        assertThat(ConfigLoader.duration("PT36H", "k")).isEqualTo(Duration.ofHours(36));
+        assertThat(ConfigLoader.duration("2d", "k")).isEqualTo(Duration.ofDays(2));
+        assertThat(ConfigLoader.size("20GiB", "k")).isEqualTo(20L << 30);
+        assertThat(ConfigLoader.size("1KB", "k")).isEqualTo(1000);
+        assertThat(ConfigLoader.size("4096", "k")).isEqualTo(4096);
+    }
+}
