@@ -33,7 +33,8 @@ public final class ProxyService {
     private final AugmentedManifests augmented;
     private final BlobCache blobCache;
     private final Clock clock;
-    private final Cache<String, ContainerRequestRecord> tokens =
+    /** Token → resolved target; short-lived so a revoke on another replica takes effect within seconds. */
+    private final Cache<String, Optional<Target>> tokens =
             Caffeine.newBuilder().expireAfterWrite(Duration.ofSeconds(5)).maximumSize(100_000).build();
     private final Cache<String, RawManifest> generated = Caffeine.newBuilder().maximumWeight(64L << 20)
             .weigher((String k, RawManifest m) -> m.bytes().length + 200).build();
@@ -58,17 +59,19 @@ public final class ProxyService {
         if (path.token() == null) {
             return new Target(path.plainImage(), null);
         }
-        ContainerRequestRecord request = tokens.get(path.token(), t -> requests.find(t).orElse(null));
-        if (request == null || !request.isActive(clock.instant())) {
+        Optional<Target> found = tokens.get(path.token(),
+                t -> requests.find(t).map(r -> new Target(r.image(), r)));
+        if (found.isEmpty() || !found.get().request().isActive(clock.instant())) {
             throw new SwellException(ErrorCode.NOT_FOUND, "Unknown Wave container for token '" + path.token()
                     + "' (it may have expired or been revoked)");
         }
-        ImageRef image = request.image();
-        if (!image.repository().equals(path.name())) {
+        Target target = found.get();
+        if (!target.repo().repository().equals(path.name())) {
             throw new SwellException(ErrorCode.NAME_UNKNOWN, "Repository '" + path.name()
-                    + "' does not belong to token '" + path.token() + "' (expected '" + image.repository() + "')");
+                    + "' does not belong to token '" + path.token() + "' (expected '"
+                    + target.repo().repository() + "')");
         }
-        return new Target(image, request);
+        return target;
     }
 
     /** Forgets a cached token at once (after a revoke on this replica). */
