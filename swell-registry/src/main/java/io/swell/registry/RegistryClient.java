@@ -111,7 +111,7 @@ public final class RegistryClient {
                 response = listener.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
             } catch (InterruptedException | TimeoutException | ExecutionException e) {
                 request.abort(e);
-                if (attempt < MAX_ATTEMPTS && !(e instanceof InterruptedException)) {
+                if (attempt < MAX_ATTEMPTS && !(e instanceof InterruptedException) && isTransient(e.getCause())) {
                     continue;
                 }
                 throw RegistryErrors.unreachable(repo.registry(), e);
@@ -170,7 +170,7 @@ public final class RegistryClient {
                 Thread.currentThread().interrupt();
                 throw RegistryErrors.unreachable(repo.registry(), e);
             } catch (ExecutionException e) {
-                if (attempt < MAX_ATTEMPTS && !(e.getCause() instanceof IllegalArgumentException)) {
+                if (attempt < MAX_ATTEMPTS && isTransient(e.getCause())) {
                     pause(attempt);
                     continue;
                 }
@@ -210,6 +210,17 @@ public final class RegistryClient {
             return fromBody;
         }
         return OciJson.hasField(body, "manifests") ? MediaTypes.OCI_INDEX : MediaTypes.OCI_MANIFEST;
+    }
+
+    /** A failure worth one more try: not a bad URL and not a name that does not resolve. */
+    private static boolean isTransient(Throwable cause) {
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+            if (t instanceof java.net.UnknownHostException || t instanceof java.nio.channels.UnresolvedAddressException
+                    || t instanceof IllegalArgumentException) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static void pause(int attempt) {

@@ -63,7 +63,28 @@ public final class SwellServer implements AutoCloseable {
         http.setExecutor(virtualThreads("swell-client"));
         http.start();
 
-        EmbeddedDatabase database = EmbeddedDatabase.open(data.resolve("db"));
+        EmbeddedDatabase database = null;
+        Server jetty = null;
+        try {
+            database = EmbeddedDatabase.open(data.resolve("db"));
+            jetty = assemble(config, data, http, database);
+            jetty.start();
+            logStarted(config, jetty, data);
+            return new SwellServer(config, jetty, http, database);
+        } catch (Exception | Error e) {
+            // Release what was opened, so a failed start (e.g. the port is taken) leaves nothing running.
+            if (jetty != null) {
+                jetty.stop();
+            }
+            if (database != null) {
+                database.close();
+            }
+            http.stop();
+            throw e;
+        }
+    }
+
+    private static Server assemble(SwellConfig config, Path data, HttpClient http, EmbeddedDatabase database) {
         var requestStore = new JdbcContainerRequestStore(database.dataSource());
         var content = new FileContentStore(data.resolve("content"));
         var endpoints = new RegistryEndpoints(new HashSet<>(config.insecureRegistries()));
@@ -106,10 +127,13 @@ public final class SwellServer implements AutoCloseable {
         jetty.addConnector(connector);
         jetty.setHandler(new Router(routes, new ErrorMapper(), jetty.getByteBufferPool()));
         jetty.setStopTimeout(5_000);
-        jetty.start();
+        return jetty;
+    }
+
+    private static void logStarted(SwellConfig config, Server jetty, Path data) {
+        ServerConnector connector = (ServerConnector) jetty.getConnectors()[0];
         LOG.info("Swell {} listening on {}:{}, images named {}/wt/..., data in {}", BuildInfo.version(),
                 config.bindAddress(), connector.getLocalPort(), config.serverHost(), data);
-        return new SwellServer(config, jetty, http, database);
     }
 
     private static java.util.concurrent.Executor virtualThreads(String name) {

@@ -84,9 +84,15 @@ public final class ContainerRequestService {
                 v2 ? Boolean.TRUE : null);
     }
 
-    /** The status of a request: an augmentation is done as soon as it is accepted. */
+    /**
+     * The status of a request: an augmentation is done as soon as it is accepted. Like Wave, the status is only
+     * known while the token is: an expired or revoked token is a 404.
+     */
     public ContainerStatusResponse status(String requestId) {
         ContainerRequestRecord r = find(requestId);
+        if (!r.isActive(clock.instant())) {
+            throw SwellException.notFound("Container request '" + requestId + "' has expired or was revoked");
+        }
         return new ContainerStatusResponse(r.token(), ContainerStatusResponse.ContainerStatus.DONE, null, null, null,
                 null, Boolean.TRUE, null, null, r.createdAt(), 0.0);
     }

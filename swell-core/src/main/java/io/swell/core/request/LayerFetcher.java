@@ -1,5 +1,7 @@
 package io.swell.core.request;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.swell.api.ContainerLayer;
 import io.swell.api.SwellException;
 import io.swell.core.store.ContentStore;
@@ -16,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPInputStream;
@@ -32,6 +35,8 @@ public final class LayerFetcher {
     private final ContentStore store;
     private final HttpClient http;
     private final LayerLimits limits;
+    private final Cache<String, Boolean> verifiedUrls = Caffeine.newBuilder()
+            .maximumSize(10_000).expireAfterWrite(Duration.ofHours(1)).build();
 
     /**
      * @param maxLocationChars  longest accepted {@code data:}/{@code gzip:} location (Wave: 14,000,000)
@@ -57,9 +62,12 @@ public final class LayerFetcher {
         if (location == null || location.isBlank()) {
             throw SwellException.badRequest("Missing " + name + " location");
         }
-        if (store.find(gzipDigest).isPresent()) {
-            // Same bytes already verified once; only the declared tar digest is rechecked from the stored blob.
-            verifyTarDigest(store.find(gzipDigest).get().path(), tarDigest, name);
+        String verifiedKey = location + "|" + gzipDigest + "|" + layer.gzipSize() + "|" + tarDigest;
+        boolean isUrl = location.startsWith("http://") || location.startsWith("https://");
+        if (isUrl && verifiedUrls.getIfPresent(verifiedKey) != null && store.find(gzipDigest).isPresent()) {
+            // This URL was seen to serve exactly these bytes; refetching it for every request (Nextflow sends the
+            // same layer URL with each task) would only cost time. data: layers are always checked: their bytes
+            // are in hand, and a digest alone must never attach a stored layer.
             return new AddedLayer(gzipDigest, layer.gzipSize(), tarDigest);
         }
         Path temp = null;
@@ -81,6 +89,9 @@ public final class LayerFetcher {
             verifyTarDigest(temp, tarDigest, name);
             store.adopt(temp, gzipDigest, "application/octet-stream");
             temp = null;
+            if (isUrl) {
+                verifiedUrls.put(verifiedKey, Boolean.TRUE);
+            }
             return new AddedLayer(gzipDigest, layer.gzipSize(), tarDigest);
         } catch (IOException e) {
             throw SwellException.badRequest("Unable to read " + name + ": " + e.getMessage());

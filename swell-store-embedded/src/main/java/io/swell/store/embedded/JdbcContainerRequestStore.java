@@ -57,7 +57,7 @@ public final class JdbcContainerRequestStore implements ContainerRequestStore {
 
     @Override
     public boolean revoke(String token) {
-        return update("UPDATE container_request SET revoked = TRUE WHERE token = ?", token) > 0;
+        return update("UPDATE container_request SET revoked = TRUE WHERE token = ? AND revoked = FALSE", token) > 0;
     }
 
     @Override
