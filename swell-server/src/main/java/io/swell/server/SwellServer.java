@@ -125,7 +125,7 @@ public final class SwellServer implements AutoCloseable {
         // Pulls held while a build runs may wait many minutes.
         connector.setIdleTimeout(30 * 60_000L);
         jetty.addConnector(connector);
-        jetty.setHandler(new Router(routes, new ErrorMapper(), jetty.getByteBufferPool()));
+        jetty.setHandler(new Router(routes, new ErrorMapper()));
         jetty.setStopTimeout(5_000);
         return jetty;
     }

@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.eclipse.jetty.io.ByteBufferPool;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -20,7 +19,6 @@ import org.eclipse.jetty.util.Callback;
 public final class Router extends Handler.Abstract {
     private final List<Route> routes;
     private final ErrorMapper errors;
-    private final ByteBufferPool.Sized filePool;
 
     /** Handles one matched request; must answer through the exchange exactly once. */
     @FunctionalInterface
@@ -35,12 +33,10 @@ public final class Router extends Handler.Abstract {
         }
     }
 
-    public Router(List<Route> routes, ErrorMapper errors, ByteBufferPool pool) {
+    public Router(List<Route> routes, ErrorMapper errors) {
         super(InvocationType.BLOCKING);
         this.routes = List.copyOf(routes);
         this.errors = errors;
-        // Large direct buffers make file copies few, big writes.
-        this.filePool = new ByteBufferPool.Sized(pool, true, 256 * 1024);
     }
 
     @Override
@@ -61,7 +57,7 @@ public final class Router extends Handler.Abstract {
             for (int i = 1; i <= m.groupCount(); i++) {
                 params.add(m.group(i));
             }
-            Exchange exchange = new Exchange(request, response, callback, params, filePool);
+            Exchange exchange = new Exchange(request, response, callback, params);
             try {
                 route.handler().handle(exchange);
             } catch (Throwable t) {
@@ -69,7 +65,7 @@ public final class Router extends Handler.Abstract {
             }
             return true;
         }
-        Exchange exchange = new Exchange(request, response, callback, List.of(), filePool);
+        Exchange exchange = new Exchange(request, response, callback, List.of());
         errors.handle(exchange, pathMatched
                 ? new SwellException(ErrorCode.METHOD_NOT_ALLOWED, "Method " + request.getMethod()
                         + " is not allowed on " + (path.startsWith("/v2") ? "this read-only registry" : path))
