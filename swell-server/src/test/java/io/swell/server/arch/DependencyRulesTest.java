@@ -1,6 +1,7 @@
 package io.swell.server.arch;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static org.assertj.core.api.Assertions.assertThat;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
@@ -16,34 +17,34 @@ class DependencyRulesTest {
 
     @Test
     void lowerModulesNeverUseHigherOnes() {
-        noClasses().that().resideInAPackage("io.swell.api..")
+        assertThat(noClasses().that().resideInAPackage("io.swell.api..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.swell.oci..", "io.swell.registry..",
                         "io.swell.core..", "io.swell.store..", "io.swell.server..")
-                .check(SWELL);
-        noClasses().that().resideInAPackage("io.swell.oci..")
+                .evaluate(SWELL).getFailureReport().getDetails()).isEmpty();
+        assertThat(noClasses().that().resideInAPackage("io.swell.oci..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.swell.registry..", "io.swell.core..",
                         "io.swell.store..", "io.swell.server..", "org.eclipse.jetty..")
-                .check(SWELL);
-        noClasses().that().resideInAPackage("io.swell.registry..")
+                .evaluate(SWELL).getFailureReport().getDetails()).isEmpty();
+        assertThat(noClasses().that().resideInAPackage("io.swell.registry..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.swell.core..", "io.swell.store..",
                         "io.swell.server..")
-                .check(SWELL);
-        noClasses().that().resideInAPackage("io.swell.core..")
+                .evaluate(SWELL).getFailureReport().getDetails()).isEmpty();
+        assertThat(noClasses().that().resideInAPackage("io.swell.core..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.swell.store..", "io.swell.server..",
                         "org.eclipse.jetty.server..", "tools.jackson.dataformat..")
-                .check(SWELL);
+                .evaluate(SWELL).getFailureReport().getDetails()).isEmpty();
     }
 
     @Test
     void onlyTheServerKnowsJettyServerAndTheConfigFormat() {
-        noClasses().that().resideOutsideOfPackage("io.swell.server..")
+        assertThat(noClasses().that().resideOutsideOfPackage("io.swell.server..")
                 .should().dependOnClassesThat().resideInAnyPackage("org.eclipse.jetty.server..",
                         "tools.jackson.dataformat.yaml..", "picocli..")
-                .check(SWELL);
+                .evaluate(SWELL).getFailureReport().getDetails()).isEmpty();
     }
 
     @Test
     void packagesHaveNoCycles() {
-        slices().matching("io.swell.(**)").should().beFreeOfCycles().check(SWELL);
+        assertThat(slices().matching("io.swell.(**)").should().beFreeOfCycles().evaluate(SWELL).getFailureReport().getDetails()).isEmpty();
     }
 }
