@@ -1,4 +1,4 @@
--- Container requests by token. The record itself is JSON; the columns are what queries and updates need.
+-- Container requests by token. The record itself is JSON, the columns are what queries and updates need.
 CREATE TABLE IF NOT EXISTS container_request (
     token          VARCHAR(64) PRIMARY KEY,
     created_at     TIMESTAMP WITH TIME ZONE NOT NULL,
@@ -9,3 +9,20 @@ CREATE TABLE IF NOT EXISTS container_request (
     data           CLOB NOT NULL
 );
 CREATE INDEX IF NOT EXISTS container_request_expires ON container_request (expires_at);
+
+-- Builds by id. current_target is set on the build that currently owns its target image (dedup), else null.
+CREATE TABLE IF NOT EXISTS build (
+    build_id       VARCHAR(100) PRIMARY KEY,
+    target_image   VARCHAR(600) NOT NULL,
+    state          VARCHAR(20) NOT NULL,
+    finished_at    TIMESTAMP WITH TIME ZONE,
+    current_target VARCHAR(600) UNIQUE,
+    data           CLOB NOT NULL
+);
+CREATE INDEX IF NOT EXISTS build_state ON build (state);
+
+-- The next build number of each container id (bd-<id>_<n>).
+CREATE TABLE IF NOT EXISTS build_counter (
+    container_id   VARCHAR(64) PRIMARY KEY,
+    last_number    INTEGER NOT NULL
+);
