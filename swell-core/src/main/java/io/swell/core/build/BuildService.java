@@ -1,0 +1,190 @@
+package io.swell.core.build;
+
+import io.swell.api.ErrorCode;
+import io.swell.api.SwellException;
+import io.swell.core.store.BuildRecord;
+import io.swell.core.store.BuildStore;
+import io.swell.core.store.LogStore;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs builds: one build per target image however many requests ask for it (see {@link BuildStore#claim}), at
+ * most {@code maxConcurrent} at once with the rest queued, each stopped at its timeout. Waiters (held pulls,
+ * status calls) are woken when the build ends, without polling, when the build runs in this process.
+ */
+public final class BuildService {
+    private static final Logger LOG = LoggerFactory.getLogger(BuildService.class);
+    private static final Duration POLL = Duration.ofSeconds(2);
+
+    private final BuildStore builds;
+    private final LogStore logs;
+    private final BuildStrategy strategy;
+    private final Clock clock;
+    private final BuildSettings settings;
+    private final Semaphore slots;
+    private final Map<String, CompletableFuture<BuildRecord>> running = new ConcurrentHashMap<>();
+    private volatile Consumer<BuildRecord> onSuccess = r -> { };
+
+    public BuildService(BuildStore builds, LogStore logs, BuildStrategy strategy, Clock clock,
+            BuildSettings settings) {
+        this.builds = builds;
+        this.logs = logs;
+        this.strategy = strategy;
+        this.clock = clock;
+        this.settings = settings;
+        this.slots = new Semaphore(settings.maxConcurrent(), true);
+    }
+
+    /** A hook run after a successful build, before waiters wake (e.g. importing into the built-in store). */
+    public void onSuccess(Consumer<BuildRecord> hook) {
+        this.onSuccess = hook;
+    }
+
+    /** Marks builds left unfinished by a previous run as failed, so nobody waits for them forever. */
+    public int recover() {
+        int n = 0;
+        for (BuildRecord r : builds.unfinished()) {
+            if (running.containsKey(r.buildId())) {
+                continue;
+            }
+            String reason = "Swell stopped while this build was " + r.state().name().toLowerCase() + "; request it"
+                    + " again to rebuild";
+            logs.append(r.buildId(), reason);
+            builds.update(r.finished(false, clock.instant(), -1, reason, null));
+            n++;
+        }
+        return n;
+    }
+
+    /** Claims the build of {@code spec.targetImage()} and starts it when this call created it. */
+    public BuildStore.Claim submit(BuildSpec spec) {
+        Instant now = clock.instant();
+        BuildRecord candidate = new BuildRecord("bd-" + spec.containerId() + "_0", spec.containerId(),
+                spec.targetImage(), spec.platform(), spec.containerFile(), BuildRecord.State.PENDING, now, null,
+                null, null, null, spec.requestIp());
+        BuildStore.Claim claim = builds.claim(candidate, now.minus(settings.failureRetention()));
+        if (claim.created()) {
+            CompletableFuture<BuildRecord> done = new CompletableFuture<>();
+            running.put(claim.record().buildId(), done);
+            Thread.ofVirtual().name("build-" + claim.record().buildId()).start(() -> run(claim.record(), spec, done));
+        }
+        return claim;
+    }
+
+    public java.util.Optional<BuildRecord> find(String buildId) {
+        return builds.find(buildId);
+    }
+
+    /**
+     * Waits until the build ends (or {@code max} passes) and returns its record. Builds of this process wake their
+     * waiters directly; builds of another replica are polled from the store.
+     */
+    public BuildRecord await(String buildId, Duration max) throws InterruptedException {
+        Instant deadline = clock.instant().plus(max);
+        CompletableFuture<BuildRecord> local = running.get(buildId);
+        if (local != null) {
+            try {
+                return local.get(max.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (ExecutionException e) {
+                throw new IllegalStateException(e.getCause());
+            } catch (TimeoutException e) {
+                throw timeout(buildId);
+            }
+        }
+        while (true) {
+            BuildRecord r = builds.find(buildId)
+                    .orElseThrow(() -> SwellException.notFound("Unknown build '" + buildId + "'"));
+            if (r.isDone()) {
+                return r;
+            }
+            if (clock.instant().isAfter(deadline)) {
+                throw timeout(buildId);
+            }
+            Thread.sleep(POLL.toMillis());
+        }
+    }
+
+    private static SwellException timeout(String buildId) {
+        return new SwellException(ErrorCode.TIMEOUT, "Build '" + buildId + "' did not end in time");
+    }
+
+    private void run(BuildRecord record, BuildSpec spec, CompletableFuture<BuildRecord> done) {
+        String id = record.buildId();
+        Path workDir = settings.workRoot().resolve(id);
+        BuildRecord result = record;
+        try {
+            slots.acquire();
+            try {
+                result = record.withState(BuildRecord.State.RUNNING);
+                builds.update(result);
+                prepare(workDir, spec);
+                BuildOutcome outcome = strategy.run(new BuildJob(id, workDir, spec.platform(), spec.target(),
+                        settings.timeout()), line -> logs.append(id, line));
+                result = result.finished(outcome.succeeded(), clock.instant(), outcome.exitCode(),
+                        outcome.reason(), outcome.manifestDigest());
+                if (outcome.succeeded()) {
+                    onSuccess.accept(result);
+                }
+            } finally {
+                slots.release();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            result = result.finished(false, clock.instant(), -1, "Build interrupted (Swell is stopping)", null);
+        } catch (SwellException e) {
+            logs.append(id, "ERROR: " + e.getMessage());
+            result = result.finished(false, clock.instant(), -1, e.getMessage(), null);
+        } catch (RuntimeException | IOException e) {
+            LOG.error("Build {} failed unexpectedly", id, e);
+            logs.append(id, "ERROR: the build could not run: " + e);
+            result = result.finished(false, clock.instant(), -1, "The build could not run (see the build log)",
+                    null);
+        } finally {
+            builds.update(result);
+            running.remove(id);
+            done.complete(result);
+            deleteQuietly(workDir);
+            LOG.info("Build {} of {} {} in {} s", id, record.targetImage(),
+                    result.state() == BuildRecord.State.SUCCEEDED ? "succeeded" : "failed",
+                    result.duration(clock.instant()).toSeconds());
+        }
+    }
+
+    private static void prepare(Path workDir, BuildSpec spec) throws IOException {
+        Files.createDirectories(workDir);
+        Files.writeString(workDir.resolve("Containerfile"), spec.containerFile(), StandardCharsets.UTF_8);
+        Path context = Files.createDirectories(workDir.resolve("context"));
+        if (spec.context() != null) {
+            BuildContextExtractor.extract(spec.context(), context);
+        }
+    }
+
+    private static void deleteQuietly(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            LOG.warn("Cannot delete build directory {}: {}", dir, e.toString());
+        }
+    }
+}

@@ -1,0 +1,17 @@
+package io.swell.core.build;
+
+import java.nio.file.Path;
+
+/**
+ * Everything one build needs, after the request was validated and named.
+ *
+ * @param containerId   content hash of the inputs (names the build: {@code bd-<containerId>_<n>})
+ * @param targetImage   where the image goes, {@code registry/repository:tag}
+ * @param platform      {@code linux/amd64} or {@code linux/arm64}
+ * @param containerFile the Containerfile text
+ * @param context       a verified tar.gz to extract as the build context, or {@code null}
+ * @param target        how the strategy pushes the image
+ * @param requestIp     who asked
+ */
+public record BuildSpec(String containerId, String targetImage, String platform, String containerFile, Path context,
+        PushTarget target, String requestIp) {}
