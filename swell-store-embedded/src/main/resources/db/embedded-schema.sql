@@ -26,3 +26,12 @@ CREATE TABLE IF NOT EXISTS build_counter (
     container_id   VARCHAR(64) PRIMARY KEY,
     last_number    INTEGER NOT NULL
 );
+
+-- Tags of the built-in image store.
+CREATE TABLE IF NOT EXISTS image_tag (
+    repository     VARCHAR(300) NOT NULL,
+    tag            VARCHAR(200) NOT NULL,
+    digest         VARCHAR(150) NOT NULL,
+    media_type     VARCHAR(200) NOT NULL,
+    PRIMARY KEY (repository, tag)
+);

@@ -1,9 +1,16 @@
 package io.swell.server;
 
 import io.swell.api.ServiceInfoResponse;
+import io.swell.build.local.BuildahBuildStrategy;
+import io.swell.build.local.BuildahSettings;
+import io.swell.core.build.BuildService;
+import io.swell.core.build.BuildSettings;
+import io.swell.core.build.PushTarget;
+import io.swell.core.images.BuiltinImageStore;
 import io.swell.core.proxy.BlobCache;
 import io.swell.core.proxy.ProxyService;
 import io.swell.core.proxy.UpstreamManifests;
+import io.swell.core.request.BuildRequests;
 import io.swell.core.request.ContainerRequestService;
 import io.swell.core.request.LayerFetcher;
 import io.swell.core.request.TokenGenerator;
@@ -11,7 +18,9 @@ import io.swell.registry.RegistryClient;
 import io.swell.registry.RegistryEndpoints;
 import io.swell.server.config.ConfiguredCredentials;
 import io.swell.server.config.SwellConfig;
+import io.swell.oci.ImageRef;
 import io.swell.server.handlers.BasicAuth;
+import io.swell.server.handlers.BuildHandler;
 import io.swell.server.handlers.ContainerHandler;
 import io.swell.server.handlers.RegistryHandler;
 import io.swell.server.http.ErrorMapper;
@@ -19,6 +28,9 @@ import io.swell.server.http.Router;
 import io.swell.server.http.Router.Route;
 import io.swell.store.embedded.EmbeddedDatabase;
 import io.swell.store.embedded.FileContentStore;
+import io.swell.store.embedded.FileLogStore;
+import io.swell.store.embedded.JdbcBuildStore;
+import io.swell.store.embedded.JdbcImageTagStore;
 import io.swell.store.embedded.JdbcContainerRequestStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -88,21 +100,47 @@ public final class SwellServer implements AutoCloseable {
         var requestStore = new JdbcContainerRequestStore(database.dataSource());
         var content = new FileContentStore(data.resolve("content"));
         var endpoints = new RegistryEndpoints(new HashSet<>(config.insecureRegistries()));
-        var registry = new RegistryClient(http, endpoints, ConfiguredCredentials.from(config));
+        // Builds push with the same configured credentials the proxy pulls with.
+        var credentials = ConfiguredCredentials.from(config);
+        var registry = new RegistryClient(http, endpoints, credentials);
         var upstream = new UpstreamManifests(registry, config.proxy().tagCacheTtl(), 64L << 20);
         var blobCache = new BlobCache(data.resolve("blob-cache"),
                 config.proxy().blobCacheEnabled() ? config.proxy().blobCacheMaxBytes() : 0);
-        var proxy = new ProxyService(requestStore, content, registry, upstream, blobCache, Clock.systemUTC());
+        var builtin = new BuiltinImageStore(config.serverHost(), content,
+                new JdbcImageTagStore(database.dataSource()));
+        var strategy = new BuildahBuildStrategy(BuildahSettings.under(data)
+                .withStorageDriver(config.build().storageDriver())
+                .withInsecureRegistries(config.insecureRegistries()));
+        var builds = new BuildService(new JdbcBuildStore(database.dataSource()), new FileLogStore(data.resolve("logs")),
+                strategy, Clock.systemUTC(), new BuildSettings(data.resolve("builds"), config.build().maxConcurrent(),
+                        config.build().timeout(), config.build().failureRetention()));
+        builds.onSuccess((record, target) -> {
+            if (target instanceof PushTarget.Layout layout) {
+                ImageRef image = ImageRef.parse(record.targetImage());
+                builtin.importLayout(layout.directory(), layout.tag(), image.repository());
+            }
+        });
+        int recovered = builds.recover();
+        if (recovered > 0) {
+            LOG.warn("{} build(s) were running when Swell stopped; they are marked failed", recovered);
+        }
+        var proxy = new ProxyService(requestStore, content, registry, upstream, blobCache, builtin, builds,
+                Clock.systemUTC());
         var layers = new LayerFetcher(content, http, new LayerFetcher.LayerLimits(
                 config.layers().maxLocationChars(), config.layers().maxLayerBytes(),
                 config.layers().allowPrivateHosts()));
-        var requests = new ContainerRequestService(requestStore, proxy, layers, new TokenGenerator(),
-                Clock.systemUTC(), config.serverHost(), config.tokenLifetime());
+        var buildRequests = new BuildRequests(builds, builtin, registry, layers, content, credentials, endpoints,
+                new BuildRequests.Limits(config.build().repository(), config.build().maxContainerFileChars(),
+                        data.resolve("layouts")));
+        var requests = new ContainerRequestService(requestStore, proxy, buildRequests, builds, layers,
+                new TokenGenerator(), Clock.systemUTC(), config.serverUrl().toString(), config.serverHost(),
+                config.tokenLifetime());
 
         var info = new ServiceInfoResponse(new ServiceInfoResponse.ServiceInfo(WAVE_API_VERSION,
                 BuildInfo.commit(), BuildInfo.version()));
         var container = new ContainerHandler(requests, new BasicAuth(config.accounts()), info);
         var registryHandler = new RegistryHandler(proxy);
+        var buildHandler = new BuildHandler(builds);
         List<Route> routes = List.of(
                 Route.of("GET,HEAD", "/v2/?", registryHandler::base),
                 Route.of("GET,HEAD", "/v2/(.+)", registryHandler::handle),
@@ -113,7 +151,10 @@ public final class SwellServer implements AutoCloseable {
                 Route.of("GET", "/container-token/([^/]+)", container::describe),
                 Route.of("DELETE", "/container-token/([^/]+)", container::revoke),
                 Route.of("GET", "/v1alpha2/container/([^/]+)", container::record),
-                Route.of("GET", "/v1alpha2/container/([^/]+)/status", container::status));
+                Route.of("GET", "/v1alpha2/container/([^/]+)/status", container::status),
+                Route.of("GET", "/v1alpha1/builds/([^/]+)", buildHandler::record),
+                Route.of("GET", "/v1alpha1/builds/([^/]+)/status", buildHandler::status),
+                Route.of("GET", "/v1alpha1/builds/([^/]+)/logs", buildHandler::logs));
 
         QueuedThreadPool threads = new QueuedThreadPool(200, 8);
         threads.setName("swell");

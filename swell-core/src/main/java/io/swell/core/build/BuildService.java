@@ -20,7 +20,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,7 +41,7 @@ public final class BuildService {
     private final BuildSettings settings;
     private final Semaphore slots;
     private final Map<String, CompletableFuture<BuildRecord>> running = new ConcurrentHashMap<>();
-    private volatile Consumer<BuildRecord> onSuccess = r -> { };
+    private volatile BiConsumer<BuildRecord, PushTarget> onSuccess = (r, t) -> { };
 
     public BuildService(BuildStore builds, LogStore logs, BuildStrategy strategy, Clock clock,
             BuildSettings settings) {
@@ -53,8 +53,11 @@ public final class BuildService {
         this.slots = new Semaphore(settings.maxConcurrent(), true);
     }
 
-    /** A hook run after a successful build, before waiters wake (e.g. importing into the built-in store). */
-    public void onSuccess(Consumer<BuildRecord> hook) {
+    /**
+     * A hook run after a successful build, before waiters wake (e.g. importing a layout into the built-in store);
+     * if it throws, the build fails.
+     */
+    public void onSuccess(BiConsumer<BuildRecord, PushTarget> hook) {
         this.onSuccess = hook;
     }
 
@@ -87,6 +90,21 @@ public final class BuildService {
             Thread.ofVirtual().name("build-" + claim.record().buildId()).start(() -> run(claim.record(), spec, done));
         }
         return claim;
+    }
+
+    /** The last {@code maxChars} characters of a build's log. */
+    public String logTail(String buildId, int maxChars) {
+        return logs.tail(buildId, maxChars);
+    }
+
+    /** The whole log of a build, if it has one. */
+    public java.util.Optional<java.io.InputStream> log(String buildId) {
+        return logs.open(buildId);
+    }
+
+    /** How long a pull may wait for a build: its timeout plus the time it may queue. */
+    public Duration maxWait() {
+        return settings.timeout().multipliedBy(2).plusMinutes(1);
     }
 
     public java.util.Optional<BuildRecord> find(String buildId) {
@@ -141,7 +159,7 @@ public final class BuildService {
                 result = result.finished(outcome.succeeded(), clock.instant(), outcome.exitCode(),
                         outcome.reason(), outcome.manifestDigest());
                 if (outcome.succeeded()) {
-                    onSuccess.accept(result);
+                    onSuccess.accept(result, spec.target());
                 }
             } finally {
                 slots.release();

@@ -4,6 +4,9 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.swell.api.ErrorCode;
 import io.swell.api.SwellException;
+import io.swell.core.build.BuildService;
+import io.swell.core.images.BuiltinImageStore;
+import io.swell.core.store.BuildRecord;
 import io.swell.core.store.ContainerRequestRecord;
 import io.swell.core.store.ContainerRequestStore;
 import io.swell.core.store.ContentStore;
@@ -32,6 +35,8 @@ public final class ProxyService {
     private final UpstreamManifests upstream;
     private final AugmentedManifests augmented;
     private final BlobCache blobCache;
+    private final BuiltinImageStore builtin;
+    private final BuildService builds;
     private final Clock clock;
     /** Token → resolved target; short-lived so a revoke on another replica takes effect within seconds. */
     private final Cache<String, Optional<Target>> tokens =
@@ -41,13 +46,16 @@ public final class ProxyService {
     private final Cache<String, Boolean> digestsRecorded = Caffeine.newBuilder().maximumSize(100_000).build();
 
     public ProxyService(ContainerRequestStore requests, ContentStore content, RegistryClient registry,
-            UpstreamManifests upstream, BlobCache blobCache, Clock clock) {
+            UpstreamManifests upstream, BlobCache blobCache, BuiltinImageStore builtin, BuildService builds,
+            Clock clock) {
         this.requests = requests;
         this.content = content;
         this.registry = registry;
         this.upstream = upstream;
         this.augmented = new AugmentedManifests(registry, upstream, content);
         this.blobCache = blobCache;
+        this.builtin = builtin;
+        this.builds = builds;
         this.clock = clock;
     }
 
@@ -57,7 +65,14 @@ public final class ProxyService {
     /** Resolves a path: an unknown, revoked or expired token is a 404, as is a name that is not the token's. */
     public Target resolve(RegistryPath path) {
         if (path.token() == null) {
-            return new Target(path.plainImage(), null);
+            ImageRef plain = path.plainImage();
+            boolean builtName = path.name().equals(BuiltinImageStore.DEFAULT_REPOSITORY)
+                    || path.name().startsWith(BuiltinImageStore.DEFAULT_REPOSITORY + "/");
+            if (builtName && plain.registry().equals(ImageRef.DOCKER_HUB)) {
+                // A built image pulled by its own name (<this host>/swell/build:<tag>).
+                plain = new ImageRef(builtin.host(), path.name(), "latest", null);
+            }
+            return new Target(plain, null);
         }
         Optional<Target> found = tokens.get(path.token(),
                 t -> requests.find(t).map(r -> new Target(r.image(), r)));
@@ -81,6 +96,14 @@ public final class ProxyService {
 
     /** The manifest (bytes, type, digest) to serve for a tag or digest. */
     public RawManifest manifest(Target target, String reference) {
+        if (target.request() != null && target.request().isBuild()) {
+            awaitBuild(target.request().buildId());
+        }
+        if (builtin.holds(target.repo())) {
+            return builtin.manifest(target.repo().repository(), reference).orElseThrow(() ->
+                    new SwellException(ErrorCode.MANIFEST_UNKNOWN, "Manifest '" + target.repo().repository() + ":"
+                            + reference + "' not found"));
+        }
         boolean byDigest = Digest.isDigest(reference);
         if (byDigest && target.request() != null) {
             Optional<RawManifest> own = generatedManifest(Digest.parse(reference));
@@ -108,8 +131,32 @@ public final class ProxyService {
         return served;
     }
 
+    /**
+     * Holds a pull until the token's build ends (no polling: the build wakes its waiters). A failed build is an
+     * error carrying the reason and the end of the build log.
+     */
+    private void awaitBuild(String buildId) {
+        BuildRecord build;
+        try {
+            build = builds.await(buildId, builds.maxWait());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SwellException(ErrorCode.TIMEOUT, "Interrupted while waiting for build " + buildId);
+        }
+        if (build.state() != BuildRecord.State.SUCCEEDED) {
+            throw new SwellException(ErrorCode.BUILD_FAILED, "Container build " + buildId + " failed"
+                    + (build.reason() == null ? "" : ": " + build.reason()) + "\n--- end of the build log ---\n"
+                    + builds.logTail(buildId, 4000));
+        }
+    }
+
     /** The blob to serve: Swell's own content first, then the upstream (cached, redirected or streamed). */
     public BlobAnswer blob(Target target, Digest digest, String range, boolean head) {
+        if (builtin.holds(target.repo())) {
+            StoredContent stored = content.find(digest).orElseThrow(() ->
+                    new SwellException(ErrorCode.BLOB_UNKNOWN, "Blob " + digest + " not found"));
+            return new BlobAnswer.LocalFile(stored.path(), stored.size());
+        }
         Optional<StoredContent> own = target.request() != null ? content.find(digest) : Optional.empty();
         if (own.isPresent()) {
             return new BlobAnswer.LocalFile(own.get().path(), own.get().size());
@@ -138,6 +185,9 @@ public final class ProxyService {
 
     /** The upstream tag list of the target's repository ({@code n} and {@code last} passed through). */
     public Tags tags(Target target, String query) {
+        if (builtin.holds(target.repo())) {
+            throw new SwellException(ErrorCode.UNSUPPORTED, "Listing the tags of built images is not supported");
+        }
         var response = registry.tagsList(target.repo(), query);
         return new Tags(response.getStatus(), response.getContent());
     }

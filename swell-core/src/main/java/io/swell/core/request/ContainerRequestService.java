@@ -7,7 +7,9 @@ import io.swell.api.ErrorCode;
 import io.swell.api.SubmitContainerTokenRequest;
 import io.swell.api.SubmitContainerTokenResponse;
 import io.swell.api.SwellException;
+import io.swell.core.build.BuildService;
 import io.swell.core.proxy.ProxyService;
+import io.swell.core.store.BuildRecord;
 import io.swell.core.store.ContainerRequestRecord;
 import io.swell.core.store.ContainerRequestStore;
 import io.swell.oci.ConfigChanges.AddedLayer;
@@ -35,6 +37,9 @@ public final class ContainerRequestService {
 
     private final ContainerRequestStore store;
     private final ProxyService proxy;
+    private final BuildRequests buildRequests;
+    private final BuildService builds;
+    private final String serverUrl;
     private final LayerFetcher layers;
     private final TokenGenerator tokens;
     private final Clock clock;
@@ -48,10 +53,14 @@ public final class ContainerRequestService {
      * @param serverHost    {@code host[:port]} of the public server URL, the registry part of image names
      * @param tokenLifetime how long a token opens pulls
      */
-    public ContainerRequestService(ContainerRequestStore store, ProxyService proxy, LayerFetcher layers,
-            TokenGenerator tokens, Clock clock, String serverHost, Duration tokenLifetime) {
+    public ContainerRequestService(ContainerRequestStore store, ProxyService proxy, BuildRequests buildRequests,
+            BuildService builds, LayerFetcher layers, TokenGenerator tokens, Clock clock, String serverUrl,
+            String serverHost, Duration tokenLifetime) {
         this.store = store;
         this.proxy = proxy;
+        this.buildRequests = buildRequests;
+        this.builds = builds;
+        this.serverUrl = serverUrl;
         this.layers = layers;
         this.tokens = tokens;
         this.clock = clock;
@@ -63,6 +72,9 @@ public final class ContainerRequestService {
     public SubmitContainerTokenResponse submit(SubmitContainerTokenRequest req, ApiVersion version, String clientIp) {
         validateOptions(req, version);
         refuseUnbuiltFeatures(req);
+        if (!blank(req.containerFile())) {
+            return submitBuild(req, version, clientIp);
+        }
         if (blank(req.containerImage())) {
             throw SwellException.badRequest("Missing container image - set 'containerImage' (or 'containerFile'"
                     + " or 'packages' to build one)");
@@ -77,7 +89,7 @@ public final class ContainerRequestService {
         String targetImage = serverHost + "/wt/" + token + "/" + image.pathWithReference();
         store.insert(new ContainerRequestRecord(token, now, now.plus(tokenLifetime), false, image.toString(),
                 platform == null ? null : platform.toString(), config, req.towerEndpoint(), req.towerWorkspaceId(),
-                req.fingerprint(), req.timestamp(), clientIp, targetImage, null, null));
+                req.fingerprint(), req.timestamp(), clientIp, targetImage, null, null, null));
         boolean v2 = version == ApiVersion.V2;
         return new SubmitContainerTokenResponse(token, token, targetImage, now.plus(tokenLifetime), image.toString(),
                 null, v2 ? Boolean.TRUE : null, v2 ? Boolean.FALSE : null, v2 ? Boolean.FALSE : null, null,
@@ -93,8 +105,22 @@ public final class ContainerRequestService {
         if (!r.isActive(clock.instant())) {
             throw SwellException.notFound("Container request '" + requestId + "' has expired or was revoked");
         }
-        return new ContainerStatusResponse(r.token(), ContainerStatusResponse.ContainerStatus.DONE, null, null, null,
-                null, Boolean.TRUE, null, null, r.createdAt(), 0.0);
+        if (!r.isBuild()) {
+            return new ContainerStatusResponse(r.token(), ContainerStatusResponse.ContainerStatus.DONE, null, null,
+                    null, null, Boolean.TRUE, null, null, r.createdAt(), 0.0);
+        }
+        BuildRecord b = builds.find(r.buildId()).orElseThrow(() ->
+                SwellException.notFound("Missing build record '" + r.buildId() + "'"));
+        double seconds = b.duration(clock.instant()).toNanos() / 1e9;
+        if (!b.isDone()) {
+            return new ContainerStatusResponse(r.token(), ContainerStatusResponse.ContainerStatus.BUILDING,
+                    b.buildId(), null, null, null, null, null, null, r.createdAt(), seconds);
+        }
+        boolean ok = b.state() == BuildRecord.State.SUCCEEDED;
+        return new ContainerStatusResponse(r.token(), ContainerStatusResponse.ContainerStatus.DONE, b.buildId(),
+                null, null, null, ok, ok ? null : "Container build did not complete successfully"
+                        + (b.reason() == null ? "" : ": " + b.reason()),
+                ok ? null : serverUrl + "/v1alpha1/builds/" + b.buildId() + "/logs", r.createdAt(), seconds);
     }
 
     /** The stored record of a request (also after its token expired). */
@@ -145,12 +171,37 @@ public final class ContainerRequestService {
         }
     }
 
-    private static void refuseUnbuiltFeatures(SubmitContainerTokenRequest req) {
-        if (!blank(req.containerFile()) || req.packages() != null || !blank(req.condaFile())) {
-            throw SwellException.notImplemented("Container builds are not enabled on this server yet"
-                    + " ('containerFile', 'packages', 'condaFile')");
+    /** A build request: the token names the built image; pulls wait for the build. */
+    private SubmitContainerTokenResponse submitBuild(SubmitContainerTokenRequest req, ApiVersion version,
+            String clientIp) {
+        if (!blank(req.containerImage())) {
+            throw SwellException.badRequest("Attributes 'containerImage' and 'containerFile' cannot be used in the"
+                    + " same request");
         }
-        if (req.isFreeze()) {
+        BuildRequests.Resolved build = buildRequests.submit(req, clientIp);
+        ImageRef image = ImageRef.parse(build.targetImage());
+        Instant now = clock.instant();
+        String token = tokens.next();
+        String targetImage = serverHost + "/wt/" + token + "/" + image.pathWithReference();
+        String buildId = build.build() == null ? null : build.build().buildId();
+        store.insert(new ContainerRequestRecord(token, now, now.plus(tokenLifetime), false, image.toString(),
+                req.containerPlatform(), null, req.towerEndpoint(), req.towerWorkspaceId(), req.fingerprint(),
+                req.timestamp(), clientIp, targetImage, null, null, buildId));
+        boolean done = build.cached() || build.build().isDone();
+        Boolean succeeded = build.cached() ? Boolean.TRUE
+                : done ? build.build().state() == BuildRecord.State.SUCCEEDED : null;
+        boolean v2 = version == ApiVersion.V2;
+        return new SubmitContainerTokenResponse(token, token, targetImage, now.plus(tokenLifetime), image.toString(),
+                buildId, v2 ? done : null, v2 ? Boolean.FALSE : null, v2 ? Boolean.FALSE : null, null,
+                v2 ? succeeded : null);
+    }
+
+    private static void refuseUnbuiltFeatures(SubmitContainerTokenRequest req) {
+        if (req.packages() != null || !blank(req.condaFile())) {
+            throw SwellException.notImplemented("Package builds are not enabled on this server yet"
+                    + " ('packages', 'condaFile')");
+        }
+        if (req.isFreeze() && blank(req.containerFile())) {
             throw SwellException.notImplemented("Freeze is not enabled on this server yet");
         }
         if (req.isMirror()) {

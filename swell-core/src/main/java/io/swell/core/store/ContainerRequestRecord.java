@@ -28,7 +28,8 @@ public record ContainerRequestRecord(
         String ipAddress,
         String targetImage,
         String sourceDigest,
-        String waveDigest) {
+        String waveDigest,
+        String buildId) {
 
     /** The source image, parsed. */
     public ImageRef image() {
@@ -38,6 +39,11 @@ public record ContainerRequestRecord(
     /** True while the token opens pulls: not revoked and not expired at {@code now}. */
     public boolean isActive(Instant now) {
         return !revoked && now.isBefore(expiresAt);
+    }
+
+    /** True when the image is made by a build (pulls wait for it). */
+    public boolean isBuild() {
+        return buildId != null;
     }
 
     /** True when pulls must rewrite the image. */

@@ -23,7 +23,7 @@ public final class ConfigLoader {
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
     private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*([KMGT]i?B|B)?", Pattern.CASE_INSENSITIVE);
     private static final List<String> TOP_KEYS = List.of("port", "bindAddress", "serverUrl", "dataDir", "tokens",
-            "registries", "dockerConfig", "insecureRegistries", "accounts", "proxy", "layers");
+            "registries", "dockerConfig", "insecureRegistries", "accounts", "proxy", "layers", "build");
 
     private ConfigLoader() {}
 
@@ -74,13 +74,30 @@ public final class ConfigLoader {
                 size(layers.path("maxLayerSize").asString("1GiB"), "layers.maxLayerSize"),
                 Boolean.parseBoolean(env.getOrDefault("SWELL_LAYERS_ALLOW_PRIVATE_HOSTS",
                         layers.path("allowPrivateHosts").asString("false"))));
+        JsonNode build = root.path("build");
+        String buildRepo = env.getOrDefault("SWELL_BUILD_REPOSITORY", build.path("repository").asString(null));
+        var buildConfig = new SwellConfig.Build(
+                buildRepo == null || buildRepo.isBlank() ? null : buildRepo.trim(),
+                Integer.parseInt(env.getOrDefault("SWELL_BUILD_MAX_CONCURRENT",
+                        build.path("maxConcurrent").asString("2"))),
+                duration(env.getOrDefault("SWELL_BUILD_TIMEOUT", build.path("timeout").asString("15m")),
+                        "build.timeout"),
+                duration(build.path("failureRetention").asString("1m"), "build.failureRetention"),
+                build.path("maxContainerFileSize").asInt(10_000),
+                build.path("storageDriver").asString("overlay"));
+        if (buildConfig.maxConcurrent() < 1) {
+            throw invalid("build.maxConcurrent must be at least 1");
+        }
+        if (!List.of("overlay", "vfs").contains(buildConfig.storageDriver())) {
+            throw invalid("build.storageDriver must be overlay or vfs");
+        }
         URI serverUrl = URI.create(url.isEmpty() ? "http://localhost:" + port : url.replaceAll("/+$", ""));
         if (serverUrl.getHost() == null) {
             throw invalid("serverUrl '" + url + "' has no host");
         }
         return new SwellConfig(port, bind, serverUrl, dataDir, tokenLifetime, Map.copyOf(registries),
                 dockerConfig == null ? null : Path.of(dockerConfig), insecure, Map.copyOf(accounts), proxyConfig,
-                layersConfig);
+                layersConfig, buildConfig);
     }
 
     private static JsonNode read(Path file) {

@@ -20,6 +20,7 @@ import java.util.Map;
  * @param accounts           admin accounts: user name to SHA-256 hex of the password
  * @param proxy              proxy caches
  * @param layers             limits of layers added by requests
+ * @param build              how builds run
  */
 public record SwellConfig(
         int port,
@@ -32,7 +33,8 @@ public record SwellConfig(
         List<String> insecureRegistries,
         Map<String, String> accounts,
         Proxy proxy,
-        Layers layers) {
+        Layers layers,
+        Build build) {
 
     /** A registry user name and password. */
     public record Credentials(String username, String password) {
@@ -59,6 +61,20 @@ public record SwellConfig(
      * @param allowPrivateHosts whether http(s) layer locations may point at loopback or private addresses
      */
     public record Layers(long maxLocationChars, long maxLayerBytes, boolean allowPrivateHosts) {}
+
+    /**
+     * Build settings.
+     *
+     * @param repository        default build repository ({@code registry/repository}); {@code null} means the
+     *                          built-in image store
+     * @param maxConcurrent     builds running at once (the rest queue)
+     * @param timeout           longest a build may run, queueing not counted
+     * @param failureRetention  how long a failed build is answered as failed before a new request retries it
+     * @param maxContainerFileChars longest base64 {@code containerFile} accepted
+     * @param storageDriver     buildah storage driver ({@code overlay} or {@code vfs})
+     */
+    public record Build(String repository, int maxConcurrent, Duration timeout, Duration failureRetention,
+            int maxContainerFileChars, String storageDriver) {}
 
     /** {@code host[:port]} of the public URL: the registry part of every image name Swell hands out. */
     public String serverHost() {

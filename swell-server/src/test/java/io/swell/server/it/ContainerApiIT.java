@@ -191,7 +191,8 @@ class ContainerApiIT {
 
     @Test
     void unbuiltFeaturesAre501() {
-        ObjectNode build = JsonNodeFactory.instance.objectNode().put("containerFile", "RlJPTSBidXN5Ym94Cg==");
+        ObjectNode build = JsonNodeFactory.instance.objectNode().put("containerFile", "RlJPTSBidXN5Ym94Cg==")
+                .put("containerPlatform", "linux/amd64,linux/arm64");
         ObjectNode freeze = Http.containerRequest(source).put("freeze", true).put("buildRepository",
                 registry.hostPort() + "/frozen");
 

@@ -1,0 +1,239 @@
+package io.swell.build.local;
+
+import io.swell.core.build.BuildJob;
+import io.swell.core.build.BuildLog;
+import io.swell.core.build.BuildOutcome;
+import io.swell.core.build.BuildStrategy;
+import io.swell.core.build.PushTarget;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Builds with a local {@code buildah} process: {@code buildah build} with chroot isolation into Swell's own
+ * containers-storage, then {@code buildah push} to the target, then {@code buildah rmi} of the local image.
+ *
+ * <p>Choices, and why:
+ * <ul>
+ *   <li>{@code --isolation chroot}: the only isolation that runs RUN steps without a runtime (runc/crun) and without
+ *       user namespaces; it shares the host network, which RUN steps such as {@code apt-get install} need.</li>
+ *   <li>{@code --layers=false}: only the final image is committed. Identical builds are already deduplicated by
+ *       build id before they get here, intermediate images would grow storage with every distinct Containerfile,
+ *       and a failed or stopped build leaves nothing behind. Pulled base images stay in storage and are the cache.</li>
+ *   <li>{@code --pull=newer}: a base image is re-pulled only when its tag moved, so a cached {@code ubuntu:latest}
+ *       never goes stale and an unchanged one costs one manifest request.</li>
+ *   <li>{@code --authfile} always, with a private HOME: buildah never reads the host's auth files, and credentials
+ *       never appear on a command line ({@code ps}) or in the build log.</li>
+ *   <li>A registries.conf of our own: short names resolve to Docker Hub (Debian's file defines no search registry)
+ *       and only the registries named insecure may be reached over plain http.</li>
+ * </ul>
+ */
+public final class BuildahBuildStrategy implements BuildStrategy {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BuildahBuildStrategy.class);
+    private static final String PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+    private static final Duration CLEANUP_TIMEOUT = Duration.ofMinutes(1);
+    private static final Pattern DIGEST = Pattern.compile("[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-fA-F0-9]{32,}");
+
+    private final BuildahSettings settings;
+
+    /** Creates the strategy; nothing runs until {@link #run}. */
+    public BuildahBuildStrategy(BuildahSettings settings) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+    }
+
+    @Override
+    public String name() {
+        return "buildah";
+    }
+
+    @Override
+    public BuildOutcome run(BuildJob job, BuildLog log) throws InterruptedException {
+        long deadline = System.nanoTime() + job.timeout().toNanos();
+        if (job.target() instanceof PushTarget.Layout layout && layout.directory().toString().contains(":")) {
+            // The oci: transport splits "path:tag" at the first colon.
+            return BuildOutcome.failure(-1, "OCI layout directory must not contain ':': " + layout.directory());
+        }
+        BuildScratch scratch;
+        try {
+            scratch = createScratch(job);
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("build {}: cannot prepare buildah's files", job.buildId(), e);
+            return BuildOutcome.failure(-1, "Cannot prepare the build: " + e.getMessage());
+        }
+        String localName = ImageNames.localName(job.buildId());
+        Map<String, String> environment = environment(scratch);
+        boolean built = false;
+        boolean interrupted = false;
+        try {
+            BuildahProcess.Result build = BuildahProcess.run(buildCommand(job, localName, scratch), environment,
+                    job.workDir(), deadline, log);
+            if (!build.succeeded()) {
+                return failed(job, build, "buildah build", log);
+            }
+            built = true;
+            BuildahProcess.Result push = BuildahProcess.run(pushCommand(job.target(), localName, scratch),
+                    environment, job.workDir(), deadline, log);
+            if (!push.succeeded()) {
+                return failed(job, push, "buildah push", log);
+            }
+            return readDigest(scratch);
+        } catch (InterruptedException e) {
+            interrupted = true;
+            throw e;
+        } finally {
+            boolean removeImage = built;
+            Runnable cleanup = () -> cleanUp(job.buildId(), removeImage ? localName : null, scratch, environment);
+            if (interrupted) {
+                // The caller wants out now; removing the image can happen behind its back.
+                Thread.ofVirtual().name("buildah-cleanup-" + job.buildId()).start(cleanup);
+            } else {
+                cleanup.run();
+            }
+        }
+    }
+
+    private BuildScratch createScratch(BuildJob job) throws IOException {
+        if (job.target() instanceof PushTarget.Layout layout) {
+            // buildah's oci: transport creates the layout directory but not its parents.
+            Files.createDirectories(layout.directory());
+        }
+        Set<String> insecure = new LinkedHashSet<>(settings.insecureRegistries());
+        String registry = null;
+        PushTarget.Registry push = job.target() instanceof PushTarget.Registry r ? r : null;
+        if (push != null) {
+            registry = ImageNames.registryOf(push.image());
+            if (push.plainHttp()) {
+                // Lets a build use the push registry's own images as FROM, as it may when they are on https.
+                insecure.add(registry);
+            }
+        }
+        return BuildScratch.create(job.workDir(), registry, push == null ? null : push.credentials(), insecure);
+    }
+
+    /** Exactly these variables and nothing inherited, so no secret of Swell's own environment reaches a build. */
+    private Map<String, String> environment(BuildScratch scratch) {
+        return Map.of(
+                "PATH", PATH,
+                "HOME", scratch.home().toString(),
+                "TMPDIR", scratch.tmp().toString(),
+                "STORAGE_DRIVER", settings.storageDriver(),
+                "CONTAINERS_REGISTRIES_CONF", scratch.registriesConf().toString());
+    }
+
+    private List<String> buildah(String... subcommand) {
+        List<String> command = new ArrayList<>(List.of(settings.buildahBinary(),
+                "--root", settings.storageRoot().toString(),
+                "--runroot", settings.runRoot().toString(),
+                "--storage-driver", settings.storageDriver()));
+        command.addAll(List.of(subcommand));
+        return command;
+    }
+
+    List<String> buildCommand(BuildJob job, String localName, BuildScratch scratch) {
+        return buildah("build",
+                "--isolation", "chroot",
+                "--platform", job.platform(),
+                "--layers=false",
+                "--pull=newer",
+                "--authfile", scratch.authFile().toString(),
+                "-f", job.containerfile().toString(),
+                "-t", localName,
+                job.context().toString());
+    }
+
+    List<String> pushCommand(PushTarget target, String localName, BuildScratch scratch) {
+        List<String> command = buildah("push", "--authfile", scratch.authFile().toString());
+        String destination = switch (target) {
+            case PushTarget.Registry registry -> {
+                if (registry.plainHttp()) {
+                    command.add("--tls-verify=false");
+                }
+                yield "docker://" + registry.image();
+            }
+            case PushTarget.Layout layout -> "oci:" + layout.directory() + ":" + layout.tag();
+        };
+        command.addAll(List.of("--digestfile", scratch.digestFile().toString(), localName, destination));
+        return command;
+    }
+
+    private static BuildOutcome failed(BuildJob job, BuildahProcess.Result result, String step, BuildLog log) {
+        if (result.timedOut()) {
+            String reason = "Build timed out after " + human(job.timeout());
+            log.line(reason);
+            return BuildOutcome.failure(-1, reason);
+        }
+        String reason = result.reason() != null ? result.reason() : step + " failed with exit code " + result.exitCode();
+        return BuildOutcome.failure(result.exitCode(), reason);
+    }
+
+    private static BuildOutcome readDigest(BuildScratch scratch) {
+        try {
+            String digest = Files.readString(scratch.digestFile(), StandardCharsets.UTF_8).strip();
+            if (!DIGEST.matcher(digest).matches()) {
+                return BuildOutcome.failure(-1, "buildah push wrote no valid digest: " + digest);
+            }
+            return BuildOutcome.success(digest);
+        } catch (NoSuchFileException e) {
+            return BuildOutcome.failure(-1, "buildah push wrote no digest file");
+        } catch (IOException e) {
+            return BuildOutcome.failure(-1, "Cannot read the pushed digest: " + e.getMessage());
+        }
+    }
+
+    /** Removes the local image (when one was built) and the scratch dir; never throws. */
+    private void cleanUp(String buildId, String localImage, BuildScratch scratch, Map<String, String> environment) {
+        try {
+            if (localImage != null) {
+                BuildahProcess.Result rmi = BuildahProcess.run(buildah("rmi", localImage), environment,
+                        scratch.home(), System.nanoTime() + CLEANUP_TIMEOUT.toNanos(),
+                        line -> LOG.debug("build {}: {}", buildId, line));
+                if (!rmi.succeeded()) {
+                    LOG.warn("build {}: cannot remove local image {}: {}", buildId, localImage, rmi.reason());
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            LOG.warn("build {}: cannot remove local image {}", buildId, localImage, e);
+        } finally {
+            try {
+                scratch.delete();
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("build {}: cannot delete buildah's scratch dir", buildId, e);
+            }
+        }
+    }
+
+    /** "15m", "3s", "1h30m", "1.5s": how a user would write the timeout. */
+    static String human(Duration duration) {
+        if (duration.toMillis() % 1000 != 0) {
+            return duration.toMillis() < 1000 ? duration.toMillis() + "ms" : duration.toMillis() / 1000.0 + "s";
+        }
+        StringBuilder text = new StringBuilder();
+        long hours = duration.toHours();
+        int minutes = duration.toMinutesPart();
+        int seconds = duration.toSecondsPart();
+        if (hours > 0) {
+            text.append(hours).append('h');
+        }
+        if (minutes > 0) {
+            text.append(minutes).append('m');
+        }
+        if (seconds > 0 || text.isEmpty()) {
+            text.append(seconds).append('s');
+        }
+        return text.toString();
+    }
+}

@@ -1,0 +1,159 @@
+package io.swell.core.request;
+
+import io.swell.api.ContainerLayer;
+import io.swell.api.ErrorCode;
+import io.swell.api.SubmitContainerTokenRequest;
+import io.swell.api.SwellException;
+import io.swell.core.build.BuildService;
+import io.swell.core.build.BuildSpec;
+import io.swell.core.build.PushTarget;
+import io.swell.core.build.id.ContainerIdCalculator;
+import io.swell.core.build.id.HashedPlatform;
+import io.swell.core.build.id.TargetImageNamer;
+import io.swell.core.images.BuiltinImageStore;
+import io.swell.core.store.BuildRecord;
+import io.swell.core.store.BuildStore;
+import io.swell.core.store.ContentStore;
+import io.swell.oci.ConfigChanges.AddedLayer;
+import io.swell.oci.ImageRef;
+import io.swell.registry.CredentialsProvider;
+import io.swell.registry.RegistryClient;
+import io.swell.registry.RegistryEndpoints;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Base64;
+
+/**
+ * Turns a request with a {@code containerFile} into a build: decodes and checks the file, fetches the context,
+ * names the image exactly as Wave does ({@code ../shared/reference/build-ids.md}), answers {@code cached} when the
+ * image already exists, and otherwise claims (or joins) the one build of that image.
+ */
+public final class BuildRequests {
+    private final BuildService builds;
+    private final BuiltinImageStore builtin;
+    private final RegistryClient registry;
+    private final LayerFetcher layers;
+    private final ContentStore content;
+    private final CredentialsProvider credentials;
+    private final RegistryEndpoints endpoints;
+    private final Limits limits;
+
+    /**
+     * @param defaultRepository build repository when the request names none; {@code null} means the built-in store
+     * @param maxContainerFileChars longest accepted base64 {@code containerFile} (Wave: 10,000)
+     * @param layoutRoot        where builds for the built-in store write their OCI layout
+     */
+    public record Limits(String defaultRepository, int maxContainerFileChars, Path layoutRoot) {}
+
+    /** What a build request resolved to. */
+    public record Resolved(String targetImage, BuildRecord build, boolean cached) {}
+
+    public BuildRequests(BuildService builds, BuiltinImageStore builtin, RegistryClient registry,
+            LayerFetcher layers, ContentStore content, CredentialsProvider credentials, RegistryEndpoints endpoints,
+            Limits limits) {
+        this.builds = builds;
+        this.builtin = builtin;
+        this.registry = registry;
+        this.layers = layers;
+        this.content = content;
+        this.credentials = credentials;
+        this.endpoints = endpoints;
+        this.limits = limits;
+    }
+
+    /** Resolves and, unless the image exists, submits the build. */
+    public Resolved submit(SubmitContainerTokenRequest req, String clientIp) {
+        if (req.isFreeze()) {
+            throw SwellException.notImplemented("Freeze is not enabled on this server yet");
+        }
+        if ("sif".equals(req.format())) {
+            throw SwellException.notImplemented("Singularity builds are not enabled on this server yet");
+        }
+        String containerFile = decode(req.containerFile());
+        HashedPlatform platform = HashedPlatform.parse(req.containerPlatform());
+        if (platform.isMulti()) {
+            throw SwellException.notImplemented("Multi-platform builds are not enabled on this server yet");
+        }
+        String repository = repository(req.buildRepository());
+        Path context = null;
+        if (req.buildContext() != null) {
+            AddedLayer layer = layers.fetch(req.buildContext(), "buildContext");
+            context = content.find(layer.gzipDigest()).orElseThrow().path();
+        }
+        ContainerLayer contextForId = req.buildContext();
+        String containerId = ContainerIdCalculator.makeContainerId(containerFile, null, platform, repository,
+                contextForId, null);
+        String targetImage = TargetImageNamer.makeTargetImage(TargetImageNamer.Format.DOCKER, repository,
+                containerId, null, req.nameStrategy());
+        ImageRef target = ImageRef.parse(targetImage);
+        if (exists(target)) {
+            return new Resolved(targetImage, null, true);
+        }
+        PushTarget push = builtin.holds(target)
+                ? new PushTarget.Layout(limits.layoutRoot().resolve(containerId), target.tag())
+                : new PushTarget.Registry(targetImage, credentials.forRegistry(target.registry()).orElse(null),
+                        endpoints.isPlainHttp(target.registry()));
+        BuildStore.Claim claim = builds.submit(new BuildSpec(containerId, targetImage, platform.value(),
+                containerFile, context, push, clientIp));
+        return new Resolved(targetImage, claim.record(), false);
+    }
+
+    private boolean exists(ImageRef target) {
+        if (builtin.holds(target)) {
+            return builtin.exists(target.repository(), target.tag());
+        }
+        try {
+            registry.getManifest(target);
+            return true;
+        } catch (SwellException e) {
+            if (e.code() == ErrorCode.MANIFEST_UNKNOWN || e.code() == ErrorCode.NAME_UNKNOWN) {
+                return false;
+            }
+            throw SwellException.badRequest("Cannot check the build repository for '" + target + "': "
+                    + e.getMessage());
+        }
+    }
+
+    private String repository(String requested) {
+        String repo = requested == null || requested.isBlank()
+                ? (limits.defaultRepository() != null ? limits.defaultRepository()
+                        : builtin.host() + "/" + BuiltinImageStore.DEFAULT_REPOSITORY)
+                : requested.trim();
+        if (repo.contains("://")) {
+            throw SwellException.badRequest("Invalid build repository '" + repo + "': no URL scheme allowed");
+        }
+        ImageRef ref = ImageRef.parse(repo);
+        if (ref.registry().equals(builtin.host()) && !builtin.holds(ref)) {
+            throw SwellException.badRequest("Invalid build repository '" + repo + "': this server only stores"
+                    + " built images under '" + builtin.host() + "/" + BuiltinImageStore.DEFAULT_REPOSITORY + "'");
+        }
+        if (!repo.equals(ref.registry() + "/" + ref.repository())) {
+            throw SwellException.badRequest("Invalid build repository '" + repo + "': give registry/repository,"
+                    + " without a tag or digest");
+        }
+        return repo;
+    }
+
+    /** Strict base64 (re-encoding must give the input back), as Wave checks it. */
+    private String decode(String base64) {
+        if (base64.length() > limits.maxContainerFileChars()) {
+            throw SwellException.badRequest("Container file is longer than the limit of "
+                    + limits.maxContainerFileChars() + " base64 characters");
+        }
+        byte[] bytes;
+        try {
+            bytes = Base64.getDecoder().decode(base64);
+        } catch (IllegalArgumentException e) {
+            bytes = null;
+        }
+        if (bytes == null || !Base64.getEncoder().encodeToString(bytes).equals(base64)) {
+            throw SwellException.badRequest("Invalid 'containerFile' attribute - make sure it encoded as a base64"
+                    + " string");
+        }
+        String text = new String(bytes, StandardCharsets.UTF_8);
+        if (text.contains("/.docker/config.json") || text.contains("/kaniko")) {
+            throw SwellException.badRequest("Provided container file is not allowed (error code: 100)");
+        }
+        return text;
+    }
+}
