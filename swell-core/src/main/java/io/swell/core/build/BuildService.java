@@ -193,6 +193,10 @@ public final class BuildService {
         if (spec.context() != null) {
             BuildContextExtractor.extract(spec.context(), context);
         }
+        for (var file : spec.contextFiles().entrySet()) {
+            Files.copy(file.getValue(), context.resolve(file.getKey()),
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
     }
 
     private static void deleteQuietly(Path dir) {

@@ -10,8 +10,9 @@ import java.nio.file.Path;
  * @param platform      {@code linux/amd64} or {@code linux/arm64}
  * @param containerFile the Containerfile text
  * @param context       a verified tar.gz to extract as the build context, or {@code null}
+ * @param contextFiles  more files to put in the context (name → file), e.g. the layers of a freeze
  * @param target        how the strategy pushes the image
  * @param requestIp     who asked
  */
 public record BuildSpec(String containerId, String targetImage, String platform, String containerFile, Path context,
-        PushTarget target, String requestIp) {}
+        java.util.Map<String, Path> contextFiles, PushTarget target, String requestIp) {}

@@ -63,13 +63,14 @@ public final class BuildRequests {
 
     /** Resolves and, unless the image exists, submits the build. */
     public Resolved submit(SubmitContainerTokenRequest req, String clientIp) {
-        if (req.isFreeze()) {
-            throw SwellException.notImplemented("Freeze is not enabled on this server yet");
-        }
         if ("sif".equals(req.format())) {
             throw SwellException.notImplemented("Singularity builds are not enabled on this server yet");
         }
-        String containerFile = decode(req.containerFile());
+        if (req.isFreeze() && (req.buildRepository() == null || req.buildRepository().isBlank())) {
+            throw SwellException.badRequest("Build repository must be specified when using freeze mode");
+        }
+        java.util.Map<String, Path> contextFiles = new java.util.LinkedHashMap<>();
+        String containerFile = req.isFreeze() ? freezeFile(req, contextFiles) : decode(req.containerFile());
         HashedPlatform platform = HashedPlatform.parse(req.containerPlatform());
         if (platform.isMulti()) {
             throw SwellException.notImplemented("Multi-platform builds are not enabled on this server yet");
@@ -82,7 +83,7 @@ public final class BuildRequests {
         }
         ContainerLayer contextForId = req.buildContext();
         String containerId = ContainerIdCalculator.makeContainerId(containerFile, null, platform, repository,
-                contextForId, null);
+                contextForId, req.isFreeze() ? req.containerConfig() : null);
         String targetImage = TargetImageNamer.makeTargetImage(TargetImageNamer.Format.DOCKER, repository,
                 containerId, null, req.nameStrategy());
         ImageRef target = ImageRef.parse(targetImage);
@@ -94,8 +95,31 @@ public final class BuildRequests {
                 : new PushTarget.Registry(targetImage, credentials.forRegistry(target.registry()).orElse(null),
                         endpoints.isPlainHttp(target.registry()));
         BuildStore.Claim claim = builds.submit(new BuildSpec(containerId, targetImage, platform.value(),
-                containerFile, context, push, clientIp));
+                containerFile, context, contextFiles, push, clientIp));
         return new Resolved(targetImage, claim.record(), false);
+    }
+
+    /**
+     * The Containerfile of a freeze: the given file or {@code FROM containerImage}, with the config baked in; the
+     * extra layers are fetched, verified and added to the context.
+     */
+    private String freezeFile(SubmitContainerTokenRequest req, java.util.Map<String, Path> contextFiles) {
+        var config = req.containerConfig();
+        java.util.List<AddedLayer> added = new java.util.ArrayList<>();
+        if (config != null) {
+            var given = config.layersOrEmpty();
+            for (int i = 0; i < given.size(); i++) {
+                AddedLayer layer = layers.fetch(given.get(i), "containerConfig layer " + (i + 1));
+                added.add(layer);
+                contextFiles.put(io.swell.core.build.FreezeFile.layerFileName(layer),
+                        content.find(layer.gzipDigest()).orElseThrow().path());
+            }
+        }
+        if (req.containerFile() != null && !req.containerFile().isBlank()) {
+            return io.swell.core.build.FreezeFile.fromFile(decode(req.containerFile()), config, added);
+        }
+        ImageRef image = ImageRef.parse(req.containerImage().trim());
+        return io.swell.core.build.FreezeFile.fromImage(image.toString(), config, added);
     }
 
     private boolean exists(ImageRef target) {

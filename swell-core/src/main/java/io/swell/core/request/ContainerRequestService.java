@@ -72,7 +72,7 @@ public final class ContainerRequestService {
     public SubmitContainerTokenResponse submit(SubmitContainerTokenRequest req, ApiVersion version, String clientIp) {
         validateOptions(req, version);
         refuseUnbuiltFeatures(req);
-        if (!blank(req.containerFile())) {
+        if (!blank(req.containerFile()) || req.isFreeze()) {
             return submitBuild(req, version, clientIp);
         }
         if (blank(req.containerImage())) {
@@ -89,7 +89,7 @@ public final class ContainerRequestService {
         String targetImage = serverHost + "/wt/" + token + "/" + image.pathWithReference();
         store.insert(new ContainerRequestRecord(token, now, now.plus(tokenLifetime), false, image.toString(),
                 platform == null ? null : platform.toString(), config, req.towerEndpoint(), req.towerWorkspaceId(),
-                req.fingerprint(), req.timestamp(), clientIp, targetImage, null, null, null));
+                req.fingerprint(), req.timestamp(), clientIp, targetImage, null, null, null, false));
         boolean v2 = version == ApiVersion.V2;
         return new SubmitContainerTokenResponse(token, token, targetImage, now.plus(tokenLifetime), image.toString(),
                 null, v2 ? Boolean.TRUE : null, v2 ? Boolean.FALSE : null, v2 ? Boolean.FALSE : null, null,
@@ -174,35 +174,38 @@ public final class ContainerRequestService {
     /** A build request: the token names the built image; pulls wait for the build. */
     private SubmitContainerTokenResponse submitBuild(SubmitContainerTokenRequest req, ApiVersion version,
             String clientIp) {
-        if (!blank(req.containerImage())) {
+        if (!blank(req.containerImage()) && !blank(req.containerFile())) {
             throw SwellException.badRequest("Attributes 'containerImage' and 'containerFile' cannot be used in the"
                     + " same request");
+        }
+        if (req.isFreeze() && blank(req.containerImage()) && blank(req.containerFile())) {
+            throw SwellException.badRequest("Missing container image or container file to freeze");
         }
         BuildRequests.Resolved build = buildRequests.submit(req, clientIp);
         ImageRef image = ImageRef.parse(build.targetImage());
         Instant now = clock.instant();
         String token = tokens.next();
-        String targetImage = serverHost + "/wt/" + token + "/" + image.pathWithReference();
+        boolean freeze = req.isFreeze();
+        // A frozen image is durable: clients pull its real name, and the token only names the request.
+        String targetImage = freeze ? image.toString()
+                : serverHost + "/wt/" + token + "/" + image.pathWithReference();
         String buildId = build.build() == null ? null : build.build().buildId();
         store.insert(new ContainerRequestRecord(token, now, now.plus(tokenLifetime), false, image.toString(),
                 req.containerPlatform(), null, req.towerEndpoint(), req.towerWorkspaceId(), req.fingerprint(),
-                req.timestamp(), clientIp, targetImage, null, null, buildId));
+                req.timestamp(), clientIp, targetImage, null, null, buildId, freeze));
         boolean done = build.cached() || build.build().isDone();
         Boolean succeeded = build.cached() ? Boolean.TRUE
                 : done ? build.build().state() == BuildRecord.State.SUCCEEDED : null;
         boolean v2 = version == ApiVersion.V2;
-        return new SubmitContainerTokenResponse(token, token, targetImage, now.plus(tokenLifetime), image.toString(),
-                buildId, v2 ? done : null, v2 ? Boolean.FALSE : null, v2 ? Boolean.FALSE : null, null,
-                v2 ? succeeded : null);
+        return new SubmitContainerTokenResponse(token, freeze ? null : token, targetImage,
+                freeze ? null : now.plus(tokenLifetime), image.toString(), buildId, v2 ? done : null,
+                v2 ? freeze : null, v2 ? Boolean.FALSE : null, null, v2 ? succeeded : null);
     }
 
     private static void refuseUnbuiltFeatures(SubmitContainerTokenRequest req) {
         if (req.packages() != null || !blank(req.condaFile())) {
             throw SwellException.notImplemented("Package builds are not enabled on this server yet"
                     + " ('packages', 'condaFile')");
-        }
-        if (req.isFreeze() && blank(req.containerFile())) {
-            throw SwellException.notImplemented("Freeze is not enabled on this server yet");
         }
         if (req.isMirror()) {
             throw SwellException.notImplemented("Mirroring is not enabled on this server yet");

@@ -29,7 +29,8 @@ public record ContainerRequestRecord(
         String targetImage,
         String sourceDigest,
         String waveDigest,
-        String buildId) {
+        String buildId,
+        boolean freeze) {
 
     /** The source image, parsed. */
     public ImageRef image() {

@@ -193,10 +193,10 @@ class ContainerApiIT {
     void unbuiltFeaturesAre501() {
         ObjectNode build = JsonNodeFactory.instance.objectNode().put("containerFile", "RlJPTSBidXN5Ym94Cg==")
                 .put("containerPlatform", "linux/amd64,linux/arm64");
-        ObjectNode freeze = Http.containerRequest(source).put("freeze", true).put("buildRepository",
-                registry.hostPort() + "/frozen");
+        ObjectNode sif = Http.containerRequest(source).put("freeze", true).put("format", "sif")
+                .put("buildRepository", registry.hostPort() + "/frozen");
 
-        for (ObjectNode body : new ObjectNode[] {build, freeze}) {
+        for (ObjectNode body : new ObjectNode[] {build, sif}) {
             Http.Answer answer = post(body);
             assertThat(answer.status()).as("%s", answer).isEqualTo(501);
             assertThat(answer.message()).isNotBlank();
