@@ -137,6 +137,20 @@ public final class RegistryClient {
         }
     }
 
+    /**
+     * PUTs a manifest or index under {@code ref}'s tag (distribution spec end-7), authenticating for
+     * {@code pull,push}; its blobs and child manifests must already be in the repository.
+     */
+    public void putManifest(ImageRef ref, RawManifest manifest) {
+        URI uri = uri(ref, "/manifests/" + ref.reference());
+        ContentResponse response = sendBuffered(ref, uri, HttpMethod.PUT, null, "pull,push", MAX_MANIFEST_BYTES,
+                manifest);
+        if (response.getStatus() != 201 && response.getStatus() != 200) {
+            throw RegistryErrors.fromStatus(response.getStatus(), response.getContent(),
+                    "Push of manifest '" + ref + "'", ErrorCode.NAME_UNKNOWN);
+        }
+    }
+
     /** GETs {@code tags/list}, passing query parameters such as {@code n} and {@code last} through. */
     public ContentResponse tagsList(ImageRef repo, String query) {
         URI uri = uri(repo, "/tags/list" + (query == null || query.isEmpty() ? "" : "?" + query));
@@ -145,6 +159,11 @@ public final class RegistryClient {
 
     private ContentResponse sendBuffered(ImageRef repo, URI uri, HttpMethod method, String accept,
             String actionsOrNull, int maxBytes) {
+        return sendBuffered(repo, uri, method, accept, actionsOrNull, maxBytes, null);
+    }
+
+    private ContentResponse sendBuffered(ImageRef repo, URI uri, HttpMethod method, String accept,
+            String actionsOrNull, int maxBytes, RawManifest body) {
         String actions = actionsOrNull == null ? "pull" : actionsOrNull;
         RegistryCredentials creds = credentials.forRegistry(repo.registry()).orElse(null);
         URI target = uri;
@@ -163,6 +182,9 @@ public final class RegistryClient {
                             h.put(HttpHeader.AUTHORIZATION, auth);
                         }
                     });
+            if (body != null) {
+                request.body(new org.eclipse.jetty.client.BytesRequestContent(body.mediaType(), body.bytes()));
+            }
             ContentResponse response;
             try {
                 response = new CompletableResponseListener(request, maxBytes).send().get();

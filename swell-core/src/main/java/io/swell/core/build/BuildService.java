@@ -107,6 +107,51 @@ public final class BuildService {
         return settings.timeout().multipliedBy(2).plusMinutes(1);
     }
 
+    /** Work that ends a composite build, e.g. assembling an index from its platform builds. */
+    @FunctionalInterface
+    public interface Assembly {
+        BuildOutcome run(BuildLog log) throws Exception;
+    }
+
+    /**
+     * Claims a composite build (a multi-platform image) of {@code targetImage} and, when this call created it, runs
+     * {@code work} with the usual record, log and waiters. It takes no build slot: it only waits for its parts,
+     * which do.
+     */
+    public BuildStore.Claim submitAssembly(String containerId, String targetImage, String platform,
+            String containerFile, String requestIp, Assembly work) {
+        Instant now = clock.instant();
+        BuildRecord candidate = new BuildRecord("bd-" + containerId + "_0", containerId, targetImage, platform,
+                containerFile, BuildRecord.State.PENDING, now, null, null, null, null, requestIp);
+        BuildStore.Claim claim = builds.claim(candidate, now.minus(settings.failureRetention()));
+        if (claim.created()) {
+            BuildRecord record = claim.record();
+            CompletableFuture<BuildRecord> done = new CompletableFuture<>();
+            running.put(record.buildId(), done);
+            Thread.ofVirtual().name("assemble-" + record.buildId()).start(() -> {
+                BuildRecord result = record.withState(BuildRecord.State.RUNNING);
+                try {
+                    builds.update(result);
+                    BuildOutcome outcome = work.run(line -> logs.append(record.buildId(), line));
+                    result = result.finished(outcome.succeeded(), clock.instant(), outcome.exitCode(),
+                            outcome.reason(), outcome.manifestDigest());
+                } catch (SwellException e) {
+                    logs.append(record.buildId(), "ERROR: " + e.getMessage());
+                    result = result.finished(false, clock.instant(), -1, e.getMessage(), null);
+                } catch (Exception e) {
+                    LOG.error("Build {} failed unexpectedly", record.buildId(), e);
+                    logs.append(record.buildId(), "ERROR: " + e);
+                    result = result.finished(false, clock.instant(), -1, "The build could not complete", null);
+                } finally {
+                    builds.update(result);
+                    running.remove(record.buildId());
+                    done.complete(result);
+                }
+            });
+        }
+        return claim;
+    }
+
     public java.util.Optional<BuildRecord> find(String buildId) {
         return builds.find(buildId);
     }

@@ -85,6 +85,11 @@ public final class BuiltinImageStore {
         }
     }
 
+    /** Tags a manifest that is already in the content store. */
+    public void tag(String repository, String tag, ImageTagStore.TaggedManifest manifest) {
+        tags.put(repository, tag, manifest);
+    }
+
     /** The manifest {@code repository} has under a tag or digest, if any. */
     public Optional<RawManifest> manifest(String repository, String reference) {
         if (Digest.isDigest(reference)) {

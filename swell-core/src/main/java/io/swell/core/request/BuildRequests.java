@@ -9,6 +9,7 @@ import io.swell.core.build.BuildSpec;
 import io.swell.core.build.PushTarget;
 import io.swell.core.build.id.ContainerIdCalculator;
 import io.swell.core.build.id.HashedPlatform;
+import io.swell.core.build.id.MultiPlatformIds;
 import io.swell.core.build.id.TargetImageNamer;
 import io.swell.core.images.BuiltinImageStore;
 import io.swell.core.store.BuildRecord;
@@ -37,6 +38,7 @@ public final class BuildRequests {
     private final CredentialsProvider credentials;
     private final RegistryEndpoints endpoints;
     private final Limits limits;
+    private final IndexAssembler indexes;
 
     /**
      * @param defaultRepository build repository when the request names none; {@code null} means the built-in store
@@ -59,6 +61,7 @@ public final class BuildRequests {
         this.credentials = credentials;
         this.endpoints = endpoints;
         this.limits = limits;
+        this.indexes = new IndexAssembler(builds, builtin, registry, content);
     }
 
     /** Resolves and, unless the image exists, submits the build. */
@@ -72,9 +75,6 @@ public final class BuildRequests {
         java.util.Map<String, Path> contextFiles = new java.util.LinkedHashMap<>();
         String containerFile = req.isFreeze() ? freezeFile(req, contextFiles) : decode(req.containerFile());
         HashedPlatform platform = HashedPlatform.parse(req.containerPlatform());
-        if (platform.isMulti()) {
-            throw SwellException.notImplemented("Multi-platform builds are not enabled on this server yet");
-        }
         String repository = repository(req.buildRepository());
         Path context = null;
         if (req.buildContext() != null) {
@@ -86,17 +86,50 @@ public final class BuildRequests {
                 contextForId, req.isFreeze() ? req.containerConfig() : null);
         String targetImage = TargetImageNamer.makeTargetImage(TargetImageNamer.Format.DOCKER, repository,
                 containerId, null, req.nameStrategy());
+        if (platform.isMulti()) {
+            var plan = MultiPlatformIds.plan(containerFile, null, contextForId,
+                    req.isFreeze() ? req.containerConfig() : null, TargetImageNamer.Format.DOCKER,
+                    req.nameStrategy(), targetImage);
+            return multiPlatform(plan, containerFile, context, contextFiles, clientIp);
+        }
         ImageRef target = ImageRef.parse(targetImage);
         if (exists(target)) {
             return new Resolved(targetImage, null, true);
         }
-        PushTarget push = builtin.holds(target)
-                ? new PushTarget.Layout(limits.layoutRoot().resolve(containerId), target.tag())
-                : new PushTarget.Registry(targetImage, credentials.forRegistry(target.registry()).orElse(null),
-                        endpoints.isPlainHttp(target.registry()));
         BuildStore.Claim claim = builds.submit(new BuildSpec(containerId, targetImage, platform.value(),
-                containerFile, context, contextFiles, push, clientIp));
+                containerFile, context, contextFiles, pushTarget(containerId, target), clientIp));
         return new Resolved(targetImage, claim.record(), false);
+    }
+
+    private PushTarget pushTarget(String containerId, ImageRef target) {
+        return builtin.holds(target)
+                ? new PushTarget.Layout(limits.layoutRoot().resolve(containerId), target.tag())
+                : new PushTarget.Registry(target.toString(), credentials.forRegistry(target.registry()).orElse(null),
+                        endpoints.isPlainHttp(target.registry()));
+    }
+
+    /**
+     * A two-platform image: one build per platform (each deduplicated and cached on its own, named as Wave names
+     * them) and an assembly that, when both succeed, writes the OCI index under the parent name.
+     */
+    private Resolved multiPlatform(MultiPlatformIds.Plan plan, String containerFile, Path context,
+            java.util.Map<String, Path> contextFiles, String clientIp) {
+        ImageRef parent = ImageRef.parse(plan.parent().targetImage());
+        if (exists(parent)) {
+            return new Resolved(parent.toString(), null, true);
+        }
+        java.util.List<PlatformPart> parts = new java.util.ArrayList<>();
+        for (MultiPlatformIds.Build child : plan.children()) {
+            ImageRef target = ImageRef.parse(child.targetImage());
+            BuildRecord record = exists(target) ? null : builds.submit(new BuildSpec(child.containerId(),
+                    child.targetImage(), child.platform().value(), containerFile, context, contextFiles,
+                    pushTarget(child.containerId(), target), clientIp)).record();
+            parts.add(new PlatformPart(child.platform().value(), target, record));
+        }
+        BuildStore.Claim claim = builds.submitAssembly(plan.parent().containerId(), parent.toString(),
+                HashedPlatform.MULTI.value(), containerFile, clientIp,
+                log -> indexes.assemble(parent, parts, log));
+        return new Resolved(parent.toString(), claim.record(), false);
     }
 
     /**
