@@ -8,6 +8,7 @@ import io.swell.core.build.BuildService;
 import io.swell.core.build.BuildSpec;
 import io.swell.core.build.PushTarget;
 import io.swell.core.build.id.ContainerIdCalculator;
+import io.swell.core.build.id.BuildIds;
 import io.swell.core.build.id.HashedPlatform;
 import io.swell.core.build.id.MultiPlatformIds;
 import io.swell.core.build.id.TargetImageNamer;
@@ -47,8 +48,17 @@ public final class BuildRequests {
      */
     public record Limits(String defaultRepository, int maxContainerFileChars, Path layoutRoot) {}
 
-    /** What a build request resolved to. */
-    public record Resolved(String targetImage, BuildRecord build, boolean cached) {}
+    /**
+     * What a build request resolved to.
+     *
+     * @param build       the build (new or joined), {@code null} when the image existed or for a dry run
+     * @param dryRunId    for a dry run, Wave's {@code <containerId>_0}; else {@code null}
+     */
+    public record Resolved(String targetImage, BuildRecord build, boolean cached, String dryRunId) {
+        Resolved(String targetImage, BuildRecord build, boolean cached) {
+            this(targetImage, build, cached, null);
+        }
+    }
 
     public BuildRequests(BuildService builds, BuiltinImageStore builtin, RegistryClient registry,
             LayerFetcher layers, ContentStore content, CredentialsProvider credentials, RegistryEndpoints endpoints,
@@ -86,6 +96,19 @@ public final class BuildRequests {
                 contextForId, req.isFreeze() ? req.containerConfig() : null);
         String targetImage = TargetImageNamer.makeTargetImage(TargetImageNamer.Format.DOCKER, repository,
                 containerId, null, req.nameStrategy());
+        if (req.isDryRun()) {
+            // Names and ids only: nothing is built or pushed (Wave answers the id as <containerId>_0).
+            String name = targetImage;
+            String id = containerId;
+            if (platform.isMulti()) {
+                var plan = MultiPlatformIds.plan(containerFile, null, contextForId,
+                        req.isFreeze() ? req.containerConfig() : null, TargetImageNamer.Format.DOCKER,
+                        req.nameStrategy(), targetImage);
+                name = plan.parent().targetImage();
+                id = plan.parent().containerId();
+            }
+            return new Resolved(name, null, exists(ImageRef.parse(name)), BuildIds.dryRun(id));
+        }
         if (platform.isMulti()) {
             var plan = MultiPlatformIds.plan(containerFile, null, contextForId,
                     req.isFreeze() ? req.containerConfig() : null, TargetImageNamer.Format.DOCKER,

@@ -189,11 +189,13 @@ public final class ContainerRequestService {
         // A frozen image is durable: clients pull its real name, and the token only names the request.
         String targetImage = freeze ? image.toString()
                 : serverHost + "/wt/" + token + "/" + image.pathWithReference();
-        String buildId = build.build() == null ? null : build.build().buildId();
+        String buildId = build.build() != null ? build.build().buildId() : build.dryRunId();
+        // A dry run names a build that does not exist: its record keeps no build id to wait for.
         store.insert(new ContainerRequestRecord(token, now, now.plus(tokenLifetime), false, image.toString(),
                 req.containerPlatform(), null, req.towerEndpoint(), req.towerWorkspaceId(), req.fingerprint(),
-                req.timestamp(), clientIp, targetImage, null, null, buildId, freeze));
-        boolean done = build.cached() || build.build().isDone();
+                req.timestamp(), clientIp, targetImage, null, null, build.build() == null ? null : buildId,
+                freeze));
+        boolean done = build.cached() || build.build() != null && build.build().isDone();
         Boolean succeeded = build.cached() ? Boolean.TRUE
                 : done ? build.build().state() == BuildRecord.State.SUCCEEDED : null;
         boolean v2 = version == ApiVersion.V2;

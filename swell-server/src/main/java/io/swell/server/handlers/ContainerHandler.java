@@ -63,7 +63,7 @@ public final class ContainerHandler {
         ex.json(200, new ContainerRecordResponse(r.token(), null, r.workspaceId(), r.containerImage(),
                 r.containerConfig(), r.platform(), r.towerEndpoint(), r.fingerprint(), r.timestamp(), r.ipAddress(),
                 r.containerImage(), r.sourceDigest(), r.targetImage(), r.waveDigest(), r.expiresAt(), r.createdAt(),
-                null, null, false, false));
+                r.buildId(), null, r.freeze(), false));
     }
 
     /** {@code GET /v1alpha2/container/{requestId}/status}. */
