@@ -131,7 +131,7 @@ public final class SwellServer implements AutoCloseable {
                 config.layers().allowPrivateHosts()));
         var buildRequests = new BuildRequests(builds, builtin, registry, layers, content, credentials, endpoints,
                 new BuildRequests.Limits(config.build().repository(), config.build().maxContainerFileChars(),
-                        data.resolve("layouts")));
+                        data.resolve("layouts"), data.resolve("contexts")));
         var requests = new ContainerRequestService(requestStore, proxy, buildRequests, builds, layers,
                 new TokenGenerator(), Clock.systemUTC(), config.serverUrl().toString(), config.serverHost(),
                 config.tokenLifetime());

@@ -236,12 +236,33 @@ public final class BuildService {
         Files.writeString(workDir.resolve("Containerfile"), spec.containerFile(), StandardCharsets.UTF_8);
         Path context = Files.createDirectories(workDir.resolve("context"));
         if (spec.context() != null) {
-            BuildContextExtractor.extract(spec.context(), context);
+            copyTree(spec.context(), context);
         }
         for (var file : spec.contextFiles().entrySet()) {
             Files.copy(file.getValue(), context.resolve(file.getKey()),
                     java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         }
+    }
+
+    /** Copies a directory tree, links as links (they were checked to stay inside when it was extracted). */
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> walk = Files.walk(from)) {
+            for (Path p : walk.toList()) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isSymbolicLink(p)) {
+                    Files.createSymbolicLink(target, Files.readSymbolicLink(p));
+                } else if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+        }
+    }
+
+    /** Deletes a directory tree, logging (not throwing) on failure. */
+    public static void deleteTree(Path dir) {
+        deleteQuietly(dir);
     }
 
     private static void deleteQuietly(Path dir) {

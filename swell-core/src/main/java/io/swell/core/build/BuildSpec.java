@@ -9,7 +9,7 @@ import java.nio.file.Path;
  * @param targetImage   where the image goes, {@code registry/repository:tag}
  * @param platform      {@code linux/amd64} or {@code linux/arm64}
  * @param containerFile the Containerfile text
- * @param context       a verified tar.gz to extract as the build context, or {@code null}
+ * @param context       a directory holding the verified, extracted build context to copy, or {@code null}
  * @param contextFiles  more files to put in the context (name → file), e.g. the layers of a freeze
  * @param target        how the strategy pushes the image
  * @param requestIp     who asked

@@ -4,6 +4,7 @@ import io.swell.api.ContainerLayer;
 import io.swell.api.ErrorCode;
 import io.swell.api.SubmitContainerTokenRequest;
 import io.swell.api.SwellException;
+import io.swell.core.build.BuildContextExtractor;
 import io.swell.core.build.BuildService;
 import io.swell.core.build.BuildSpec;
 import io.swell.core.build.PushTarget;
@@ -45,8 +46,9 @@ public final class BuildRequests {
      * @param defaultRepository build repository when the request names none; {@code null} means the built-in store
      * @param maxContainerFileChars longest accepted base64 {@code containerFile} (Wave: 10,000)
      * @param layoutRoot        where builds for the built-in store write their OCI layout
+     * @param contextRoot       where verified build contexts are extracted, one directory per digest
      */
-    public record Limits(String defaultRepository, int maxContainerFileChars, Path layoutRoot) {}
+    public record Limits(String defaultRepository, int maxContainerFileChars, Path layoutRoot, Path contextRoot) {}
 
     /**
      * What a build request resolved to.
@@ -86,11 +88,7 @@ public final class BuildRequests {
         String containerFile = req.isFreeze() ? freezeFile(req, contextFiles) : decode(req.containerFile());
         HashedPlatform platform = HashedPlatform.parse(req.containerPlatform());
         String repository = repository(req.buildRepository());
-        Path context = null;
-        if (req.buildContext() != null) {
-            AddedLayer layer = layers.fetch(req.buildContext(), "buildContext");
-            context = content.find(layer.gzipDigest()).orElseThrow().path();
-        }
+        // The id hashes the context's declared tar digest, so a cache hit is answered before fetching it.
         ContainerLayer contextForId = req.buildContext();
         String containerId = ContainerIdCalculator.makeContainerId(containerFile, null, platform, repository,
                 contextForId, req.isFreeze() ? req.containerConfig() : null);
@@ -113,15 +111,47 @@ public final class BuildRequests {
             var plan = MultiPlatformIds.plan(containerFile, null, contextForId,
                     req.isFreeze() ? req.containerConfig() : null, TargetImageNamer.Format.DOCKER,
                     req.nameStrategy(), targetImage);
-            return multiPlatform(plan, containerFile, context, contextFiles, clientIp);
+            return multiPlatform(plan, containerFile, contextForId, contextFiles, clientIp);
         }
         ImageRef target = ImageRef.parse(targetImage);
         if (exists(target)) {
             return new Resolved(targetImage, null, true);
         }
         BuildStore.Claim claim = builds.submit(new BuildSpec(containerId, targetImage, platform.value(),
-                containerFile, context, contextFiles, pushTarget(containerId, target), clientIp));
+                containerFile, fetchContext(contextForId), contextFiles, pushTarget(containerId, target), clientIp));
         return new Resolved(targetImage, claim.record(), false);
+    }
+
+    /**
+     * Fetches and verifies the build context and extracts it, safely, once per digest into a directory that
+     * builds copy from: a hostile archive is a 400 now, not a failed build later. {@code null} when there is none.
+     */
+    private Path fetchContext(ContainerLayer buildContext) {
+        if (buildContext == null) {
+            return null;
+        }
+        AddedLayer layer = layers.fetch(buildContext, "buildContext");
+        Path dir = limits.contextRoot().resolve(layer.gzipDigest().hex());
+        if (java.nio.file.Files.isDirectory(dir)) {
+            return dir;
+        }
+        Path temp = null;
+        try {
+            java.nio.file.Files.createDirectories(limits.contextRoot());
+            temp = java.nio.file.Files.createTempDirectory(limits.contextRoot(), ".extract-");
+            BuildContextExtractor.extract(content.find(layer.gzipDigest()).orElseThrow().path(), temp);
+            java.nio.file.Files.move(temp, dir, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            temp = null;
+        } catch (java.nio.file.FileAlreadyExistsException | java.nio.file.DirectoryNotEmptyException raced) {
+            // Another request extracted the same context first; theirs is identical.
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("Cannot extract the build context", e);
+        } finally {
+            if (temp != null) {
+                BuildService.deleteTree(temp);
+            }
+        }
+        return dir;
     }
 
     private PushTarget pushTarget(String containerId, ImageRef target) {
@@ -135,12 +165,13 @@ public final class BuildRequests {
      * A two-platform image: one build per platform (each deduplicated and cached on its own, named as Wave names
      * them) and an assembly that, when both succeed, writes the OCI index under the parent name.
      */
-    private Resolved multiPlatform(MultiPlatformIds.Plan plan, String containerFile, Path context,
+    private Resolved multiPlatform(MultiPlatformIds.Plan plan, String containerFile, ContainerLayer buildContext,
             java.util.Map<String, Path> contextFiles, String clientIp) {
         ImageRef parent = ImageRef.parse(plan.parent().targetImage());
         if (exists(parent)) {
             return new Resolved(parent.toString(), null, true);
         }
+        Path context = fetchContext(buildContext);
         java.util.List<PlatformPart> parts = new java.util.ArrayList<>();
         for (MultiPlatformIds.Build child : plan.children()) {
             ImageRef target = ImageRef.parse(child.targetImage());

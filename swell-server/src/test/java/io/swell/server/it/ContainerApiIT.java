@@ -191,12 +191,13 @@ class ContainerApiIT {
 
     @Test
     void unbuiltFeaturesAre501() {
-        ObjectNode build = JsonNodeFactory.instance.objectNode().put("containerFile", "RlJPTSBidXN5Ym94Cg==")
-                .put("containerPlatform", "linux/amd64,linux/arm64");
+        ObjectNode packages = Http.containerRequest(source);
+        packages.remove("containerImage");
+        packages.putObject("packages").put("type", "CONDA").putArray("entries").add("samtools");
         ObjectNode sif = Http.containerRequest(source).put("freeze", true).put("format", "sif")
                 .put("buildRepository", registry.hostPort() + "/frozen");
 
-        for (ObjectNode body : new ObjectNode[] {build, sif}) {
+        for (ObjectNode body : new ObjectNode[] {packages, sif}) {
             Http.Answer answer = post(body);
             assertThat(answer.status()).as("%s", answer).isEqualTo(501);
             assertThat(answer.message()).isNotBlank();
