@@ -40,6 +40,16 @@ public final class RegistryAuthenticator {
 
     /** The header to send, or {@code null} when the registry is not known to need one. */
     public String authorization(String registry, String repository, String actions, RegistryCredentials creds) {
+        return authorization(registry, repository, actions, null, creds);
+    }
+
+    /**
+     * The header to send for {@code actions} on {@code repository} plus, for a bearer registry, one more scope
+     * such as {@code repository:other:pull} (a cross-repository mount needs pull on its source); distribution's
+     * token endpoint grants several {@code scope} parameters in one token.
+     */
+    public String authorization(String registry, String repository, String actions, String extraScope,
+            RegistryCredentials creds) {
         AuthChallenge challenge = challenges.getIfPresent(registry);
         if (challenge == null || challenge == AuthChallenge.NONE) {
             return null;
@@ -47,21 +57,32 @@ public final class RegistryAuthenticator {
         if (challenge.isBasic()) {
             return creds == null ? null : creds.basicHeader();
         }
-        String key = registry + "|" + repository + "|" + actions + "|" + (creds == null ? "-" : creds.fingerprint());
-        Token token = tokens.get(key, k -> fetchToken(registry, challenge, repository, actions, creds));
+        Token token = tokens.get(key(registry, repository, actions, extraScope, creds),
+                k -> fetchToken(registry, challenge, repository, actions, extraScope, creds));
         return "Bearer " + token.value();
     }
 
     /** Records the challenge of a 401 answer and forgets any cached token, so the next attempt authenticates. */
     public void challenged(String registry, String repository, String actions, RegistryCredentials creds,
             String wwwAuthenticate) {
+        challenged(registry, repository, actions, null, creds, wwwAuthenticate);
+    }
+
+    /** As {@link #challenged(String, String, String, RegistryCredentials, String)} for a token with an extra scope. */
+    public void challenged(String registry, String repository, String actions, String extraScope,
+            RegistryCredentials creds, String wwwAuthenticate) {
         challenges.put(registry, AuthChallenge.parse(wwwAuthenticate));
-        tokens.invalidate(registry + "|" + repository + "|" + actions + "|"
-                + (creds == null ? "-" : creds.fingerprint()));
+        tokens.invalidate(key(registry, repository, actions, extraScope, creds));
+    }
+
+    private static String key(String registry, String repository, String actions, String extraScope,
+            RegistryCredentials creds) {
+        return registry + "|" + repository + "|" + actions + "|" + (extraScope == null ? "" : extraScope) + "|"
+                + (creds == null ? "-" : creds.fingerprint());
     }
 
     private Token fetchToken(String registry, AuthChallenge challenge, String repository, String actions,
-            RegistryCredentials creds) {
+            String extraScope, RegistryCredentials creds) {
         if (challenge.realm() == null) {
             throw new SwellException(ErrorCode.UNAUTHORIZED,
                     "Registry '" + registry + "' sent a bearer challenge without a realm");
@@ -69,6 +90,9 @@ public final class RegistryAuthenticator {
         StringBuilder url = new StringBuilder(challenge.realm());
         url.append(challenge.realm().contains("?") ? '&' : '?');
         url.append("scope=").append(enc("repository:" + repository + ":" + actions));
+        if (extraScope != null) {
+            url.append("&scope=").append(enc(extraScope));
+        }
         if (challenge.service() != null) {
             url.append("&service=").append(enc(challenge.service()));
         }

@@ -7,12 +7,13 @@ import io.swell.oci.ImageRef;
 import io.swell.oci.MediaTypes;
 import io.swell.oci.OciJson;
 import io.swell.oci.RawManifest;
+import java.io.InputStream;
 import java.net.URI;
 import java.security.MessageDigest;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.eclipse.jetty.client.CompletableResponseListener;
+import org.eclipse.jetty.client.BytesRequestContent;
 import org.eclipse.jetty.client.ContentResponse;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.InputStreamResponseListener;
@@ -22,27 +23,25 @@ import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 
 /**
- * Reads manifests, blobs and tags from upstream registries (distribution spec "pull" endpoints), authenticating
- * with the configured credentials. Credentials are only ever sent to the registry's own host: redirects are
- * either handed to the client or followed without them.
+ * Reads manifests, blobs and tags from registries (distribution spec "pull" endpoints) and pushes blobs and
+ * manifests to them (the "push" endpoints, for mirroring), authenticating with the configured credentials.
+ * Credentials are only ever sent to the registry's own host: redirects are either handed to the client or followed
+ * without them, and an upload session on another host gets none.
  */
 public final class RegistryClient {
     /** distribution refuses manifests over 4 MiB; we allow the same. */
     public static final int MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
-    private static final int MAX_REDIRECTS = 5;
-    private static final int MAX_ATTEMPTS = 3;
-    private static final long TIMEOUT_SECONDS = 60;
+    private static final int MAX_ATTEMPTS = RegistryTransport.MAX_ATTEMPTS;
+    private static final long TIMEOUT_SECONDS = RegistryTransport.TIMEOUT_SECONDS;
 
     private final HttpClient http;
-    private final RegistryEndpoints endpoints;
-    private final RegistryAuthenticator authenticator;
-    private final CredentialsProvider credentials;
+    private final RegistryTransport transport;
+    private final BlobUploader uploader;
 
     public RegistryClient(HttpClient http, RegistryEndpoints endpoints, CredentialsProvider credentials) {
         this.http = http;
-        this.endpoints = endpoints;
-        this.credentials = credentials;
-        this.authenticator = new RegistryAuthenticator(http);
+        this.transport = new RegistryTransport(http, endpoints, credentials);
+        this.uploader = new BlobUploader(transport);
     }
 
     /** GETs a manifest or index by tag or digest; a digest reference is verified against the bytes. */
@@ -91,11 +90,10 @@ public final class RegistryClient {
     public UpstreamBlob openBlob(ImageRef repo, Digest digest, String range, boolean head) {
         URI uri = uri(repo, "/blobs/" + digest);
         String what = "Blob '" + digest + "' of '" + repo.registry() + "/" + repo.repository() + "'";
-        RegistryCredentials creds = credentials.forRegistry(repo.registry()).orElse(null);
         for (int attempt = 1; ; attempt++) {
             Request request = http.newRequest(uri).method(head ? HttpMethod.HEAD : HttpMethod.GET)
                     .followRedirects(false);
-            String auth = authenticator.authorization(repo.registry(), repo.repository(), "pull", creds);
+            String auth = transport.authorization(repo, RegistryTransport.Access.PULL);
             request.headers(h -> {
                 if (auth != null) {
                     h.put(HttpHeader.AUTHORIZATION, auth);
@@ -111,7 +109,8 @@ public final class RegistryClient {
                 response = listener.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
             } catch (InterruptedException | TimeoutException | ExecutionException e) {
                 request.abort(e);
-                if (attempt < MAX_ATTEMPTS && !(e instanceof InterruptedException) && isTransient(e.getCause())) {
+                if (attempt < MAX_ATTEMPTS && !(e instanceof InterruptedException)
+                        && RegistryTransport.isTransient(e.getCause())) {
                     continue;
                 }
                 throw RegistryErrors.unreachable(repo.registry(), e);
@@ -119,8 +118,7 @@ public final class RegistryClient {
             int status = response.getStatus();
             if (status == 401 && attempt < MAX_ATTEMPTS) {
                 drain(listener);
-                authenticator.challenged(repo.registry(), repo.repository(), "pull", creds,
-                        response.getHeaders().get(HttpHeader.WWW_AUTHENTICATE));
+                transport.challenged(repo, RegistryTransport.Access.PULL, response);
                 continue;
             }
             if (status >= 300 && status < 400 && response.getHeaders().get(HttpHeader.LOCATION) != null) {
@@ -151,6 +149,55 @@ public final class RegistryClient {
         }
     }
 
+    /** True when {@code repo} holds the blob (HEAD, end-2), authenticating for {@code pull,push}. */
+    public boolean blobExists(ImageRef repo, Digest digest) {
+        return uploader.exists(repo, digest);
+    }
+
+    /**
+     * Links a blob of another repository of the same registry into {@code target} without copying it (end-11);
+     * false when the registry did not mount it (then upload it with {@link #pushBlob}).
+     */
+    public boolean mountBlob(ImageRef target, Digest digest, String fromRepository) {
+        return uploader.mount(target, digest, fromRepository);
+    }
+
+    /**
+     * Uploads a blob in one streamed PUT (end-4a, end-4b), verifying {@code digest} and {@code size} while the bytes
+     * pass; the caller closes {@code content}. A mismatch is a {@link ErrorCode#DIGEST_INVALID} error and the
+     * registry never stores the wrong bytes.
+     */
+    public void pushBlob(ImageRef target, Digest digest, long size, InputStream content) {
+        uploader.push(target, digest, size, content);
+    }
+
+    /**
+     * GETs a storage URL a registry redirected a blob to, without credentials (they belong to the registry alone),
+     * following further redirects. The caller closes the body and verifies the digest.
+     */
+    public UpstreamBlob.Body openUrl(String url) {
+        URI uri = URI.create(url);
+        String what = "Blob at '" + uri.getScheme() + "://" + uri.getAuthority() + "'";
+        Request request = http.newRequest(uri).method(HttpMethod.GET).followRedirects(true);
+        InputStreamResponseListener listener = new InputStreamResponseListener();
+        request.send(listener);
+        Response response;
+        try {
+            response = listener.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException | TimeoutException | ExecutionException e) {
+            request.abort(e);
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            throw RegistryErrors.unreachable(uri.getAuthority(), e);
+        }
+        if (response.getStatus() == 200) {
+            return new UpstreamBlob.Body(200, response.getHeaders().getLongField(HttpHeader.CONTENT_LENGTH), null,
+                    listener.getInputStream());
+        }
+        throw RegistryErrors.fromStatus(response.getStatus(), readSmall(listener), what, ErrorCode.BLOB_UNKNOWN);
+    }
+
     /** GETs {@code tags/list}, passing query parameters such as {@code n} and {@code last} through. */
     public ContentResponse tagsList(ImageRef repo, String query) {
         URI uri = uri(repo, "/tags/list" + (query == null || query.isEmpty() ? "" : "?" + query));
@@ -164,61 +211,14 @@ public final class RegistryClient {
 
     private ContentResponse sendBuffered(ImageRef repo, URI uri, HttpMethod method, String accept,
             String actionsOrNull, int maxBytes, RawManifest body) {
-        String actions = actionsOrNull == null ? "pull" : actionsOrNull;
-        RegistryCredentials creds = credentials.forRegistry(repo.registry()).orElse(null);
-        URI target = uri;
-        int redirects = 0;
-        for (int attempt = 1; ; attempt++) {
-            boolean sameHost = target.getAuthority().equals(uri.getAuthority());
-            String auth = sameHost
-                    ? authenticator.authorization(repo.registry(), repo.repository(), actions, creds) : null;
-            Request request = http.newRequest(target).method(method).followRedirects(false)
-                    .timeout(TIMEOUT_SECONDS, TimeUnit.SECONDS)
-                    .headers(h -> {
-                        if (accept != null) {
-                            h.put(HttpHeader.ACCEPT, accept);
-                        }
-                        if (auth != null) {
-                            h.put(HttpHeader.AUTHORIZATION, auth);
-                        }
-                    });
-            if (body != null) {
-                request.body(new org.eclipse.jetty.client.BytesRequestContent(body.mediaType(), body.bytes()));
-            }
-            ContentResponse response;
-            try {
-                response = new CompletableResponseListener(request, maxBytes).send().get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw RegistryErrors.unreachable(repo.registry(), e);
-            } catch (ExecutionException e) {
-                if (attempt < MAX_ATTEMPTS && isTransient(e.getCause())) {
-                    pause(attempt);
-                    continue;
-                }
-                throw RegistryErrors.unreachable(repo.registry(), e.getCause());
-            }
-            int status = response.getStatus();
-            if (status == 401 && sameHost && attempt < MAX_ATTEMPTS) {
-                authenticator.challenged(repo.registry(), repo.repository(), actions, creds,
-                        response.getHeaders().get(HttpHeader.WWW_AUTHENTICATE));
-                continue;
-            }
-            if (status >= 300 && status < 400 && response.getHeaders().get(HttpHeader.LOCATION) != null
-                    && redirects++ < MAX_REDIRECTS) {
-                target = target.resolve(response.getHeaders().get(HttpHeader.LOCATION));
-                continue;
-            }
-            if ((status == 502 || status == 503 || status == 504) && attempt < MAX_ATTEMPTS) {
-                pause(attempt);
-                continue;
-            }
-            return response;
-        }
+        var access = actionsOrNull == null ? RegistryTransport.Access.PULL
+                : new RegistryTransport.Access(actionsOrNull, null);
+        var content = body == null ? null : new BytesRequestContent(body.mediaType(), body.bytes());
+        return transport.send(new RegistryTransport.Call(repo, access, method, uri, accept, content, maxBytes, true));
     }
 
     private URI uri(ImageRef repo, String suffix) {
-        return URI.create(endpoints.baseUri(repo.registry()) + "/v2/" + repo.repository() + suffix);
+        return transport.uri(repo, suffix);
     }
 
     /** The manifest's type: a known Content-Type, else the body's own {@code mediaType}, else guessed by shape. */
@@ -232,25 +232,6 @@ public final class RegistryClient {
             return fromBody;
         }
         return OciJson.hasField(body, "manifests") ? MediaTypes.OCI_INDEX : MediaTypes.OCI_MANIFEST;
-    }
-
-    /** A failure worth one more try: not a bad URL and not a name that does not resolve. */
-    private static boolean isTransient(Throwable cause) {
-        for (Throwable t = cause; t != null; t = t.getCause()) {
-            if (t instanceof java.net.UnknownHostException || t instanceof java.nio.channels.UnresolvedAddressException
-                    || t instanceof IllegalArgumentException) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static void pause(int attempt) {
-        try {
-            Thread.sleep(200L * attempt);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     private static void drain(InputStreamResponseListener listener) {

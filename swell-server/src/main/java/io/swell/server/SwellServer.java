@@ -7,6 +7,7 @@ import io.swell.core.build.BuildService;
 import io.swell.core.build.BuildSettings;
 import io.swell.core.build.PushTarget;
 import io.swell.core.images.BuiltinImageStore;
+import io.swell.core.inspect.InspectService;
 import io.swell.core.proxy.BlobCache;
 import io.swell.core.proxy.ProxyService;
 import io.swell.core.proxy.UpstreamManifests;
@@ -14,6 +15,7 @@ import io.swell.core.request.BuildRequests;
 import io.swell.core.request.ContainerRequestService;
 import io.swell.core.request.LayerFetcher;
 import io.swell.core.request.TokenGenerator;
+import io.swell.registry.CredentialsValidator;
 import io.swell.registry.RegistryClient;
 import io.swell.registry.RegistryEndpoints;
 import io.swell.server.config.ConfiguredCredentials;
@@ -22,7 +24,9 @@ import io.swell.oci.ImageRef;
 import io.swell.server.handlers.BasicAuth;
 import io.swell.server.handlers.BuildHandler;
 import io.swell.server.handlers.ContainerHandler;
+import io.swell.server.handlers.InspectHandler;
 import io.swell.server.handlers.RegistryHandler;
+import io.swell.server.handlers.ValidateCredsHandler;
 import io.swell.server.http.ErrorMapper;
 import io.swell.server.http.Router;
 import io.swell.server.http.Router.Route;
@@ -55,12 +59,15 @@ public final class SwellServer implements AutoCloseable {
     private final Server jetty;
     private final HttpClient http;
     private final EmbeddedDatabase database;
+    private final BuildService builds;
 
-    private SwellServer(SwellConfig config, Server jetty, HttpClient http, EmbeddedDatabase database) {
+    private SwellServer(SwellConfig config, Server jetty, HttpClient http, EmbeddedDatabase database,
+            BuildService builds) {
         this.config = config;
         this.jetty = jetty;
         this.http = http;
         this.database = database;
+        this.builds = builds;
     }
 
     /** Builds and starts a server. */
@@ -76,17 +83,18 @@ public final class SwellServer implements AutoCloseable {
         http.start();
 
         EmbeddedDatabase database = null;
-        Server jetty = null;
+        Assembled parts = null;
         try {
             database = EmbeddedDatabase.open(data.resolve("db"));
-            jetty = assemble(config, data, http, database);
-            jetty.start();
-            logStarted(config, jetty, data);
-            return new SwellServer(config, jetty, http, database);
+            parts = assemble(config, data, http, database);
+            parts.jetty().start();
+            logStarted(config, parts.jetty(), data);
+            return new SwellServer(config, parts.jetty(), http, database, parts.builds());
         } catch (Exception | Error e) {
             // Release what was opened, so a failed start (e.g. the port is taken) leaves nothing running.
-            if (jetty != null) {
-                jetty.stop();
+            if (parts != null) {
+                parts.builds().close();
+                parts.jetty().stop();
             }
             if (database != null) {
                 database.close();
@@ -96,7 +104,10 @@ public final class SwellServer implements AutoCloseable {
         }
     }
 
-    private static Server assemble(SwellConfig config, Path data, HttpClient http, EmbeddedDatabase database) {
+    /** The server and the services that need stopping with it. */
+    private record Assembled(Server jetty, BuildService builds) {}
+
+    private static Assembled assemble(SwellConfig config, Path data, HttpClient http, EmbeddedDatabase database) {
         var requestStore = new JdbcContainerRequestStore(database.dataSource());
         var content = new FileContentStore(data.resolve("content"));
         var endpoints = new RegistryEndpoints(new HashSet<>(config.insecureRegistries()));
@@ -141,6 +152,9 @@ public final class SwellServer implements AutoCloseable {
         var container = new ContainerHandler(requests, new BasicAuth(config.accounts()), info);
         var registryHandler = new RegistryHandler(proxy);
         var buildHandler = new BuildHandler(builds);
+        var inspect = new InspectHandler(new InspectService(registry, upstream, endpoints));
+        var validateCreds = new ValidateCredsHandler(new CredentialsValidator(http, endpoints,
+                config.validateCreds().allowPrivateHosts()));
         List<Route> routes = List.of(
                 Route.of("GET,HEAD", "/v2/?", registryHandler::base),
                 Route.of("GET,HEAD", "/v2/(.+)", registryHandler::handle),
@@ -154,7 +168,10 @@ public final class SwellServer implements AutoCloseable {
                 Route.of("GET", "/v1alpha2/container/([^/]+)/status", container::status),
                 Route.of("GET", "/v1alpha1/builds/([^/]+)", buildHandler::record),
                 Route.of("GET", "/v1alpha1/builds/([^/]+)/status", buildHandler::status),
-                Route.of("GET", "/v1alpha1/builds/([^/]+)/logs", buildHandler::logs));
+                Route.of("GET", "/v1alpha1/builds/([^/]+)/logs", buildHandler::logs),
+                Route.of("POST", "/v1alpha1/inspect", inspect::inspect),
+                Route.of("POST", "/v1alpha2/validate-creds", validateCreds::validate),
+                Route.of("POST", "/validate-creds", validateCreds::validate));
 
         QueuedThreadPool threads = new QueuedThreadPool(200, 8);
         threads.setName("swell");
@@ -168,7 +185,7 @@ public final class SwellServer implements AutoCloseable {
         jetty.addConnector(connector);
         jetty.setHandler(new Router(routes, new ErrorMapper()));
         jetty.setStopTimeout(5_000);
-        return jetty;
+        return new Assembled(jetty, builds);
     }
 
     private static void logStarted(SwellConfig config, Server jetty, Path data) {
@@ -194,10 +211,25 @@ public final class SwellServer implements AutoCloseable {
         jetty.join();
     }
 
+    /** Stops builds first (their held pulls are then answered), then the server, the client and the database. */
     @Override
-    public void close() throws Exception {
-        jetty.stop();
-        http.stop();
-        database.close();
+    public void close() {
+        closeQuietly("builds", builds::close);
+        closeQuietly("HTTP server", jetty::stop);
+        closeQuietly("HTTP client", http::stop);
+        closeQuietly("database", database::close);
+    }
+
+    private static void closeQuietly(String what, ThrowingRunnable step) {
+        try {
+            step.run();
+        } catch (Exception e) {
+            LOG.warn("Stopping the {} failed: {}", what, e.toString());
+        }
+    }
+
+    @FunctionalInterface
+    private interface ThrowingRunnable {
+        void run() throws Exception;
     }
 }

@@ -12,6 +12,8 @@ final class FailureSummary {
     private volatile String lastError;
     private volatile String lastMention;
     private volatile boolean execFormatError;
+    /** Lines still to append to {@link #lastError}: buildah prints the registry's errors after "errors:". */
+    private volatile int continuation;
 
     /** Looks at one line of output. */
     void offer(String line) {
@@ -21,9 +23,15 @@ final class FailureSummary {
             // An image of a foreign platform without an emulator; buildah's final line only says "exit status 1".
             execFormatError = true;
         }
+        if (continuation > 0 && !text.isEmpty()) {
+            lastError = lastError + " " + text;
+            continuation--;
+            return;
+        }
         if (text.startsWith("Error:")) {
             // buildah's own verdict, e.g. Error: building at STEP "RUN exit 3": exit status 3
             lastError = text;
+            continuation = text.endsWith("errors:") ? 2 : 0;
         } else if (lower.contains("error") || lower.contains("exit status")) {
             lastMention = text;
         }

@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * most {@code maxConcurrent} at once with the rest queued, each stopped at its timeout. Waiters (held pulls,
  * status calls) are woken when the build ends, without polling, when the build runs in this process.
  */
-public final class BuildService {
+public final class BuildService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BuildService.class);
     private static final Duration POLL = Duration.ofSeconds(2);
 
@@ -41,6 +41,8 @@ public final class BuildService {
     private final BuildSettings settings;
     private final Semaphore slots;
     private final Map<String, CompletableFuture<BuildRecord>> running = new ConcurrentHashMap<>();
+    private final Map<String, Thread> workers = new ConcurrentHashMap<>();
+    private volatile boolean closing;
     private volatile BiConsumer<BuildRecord, PushTarget> onSuccess = (r, t) -> { };
 
     public BuildService(BuildStore builds, LogStore logs, BuildStrategy strategy, Clock clock,
@@ -72,6 +74,8 @@ public final class BuildService {
                     + " again to rebuild";
             logs.append(r.buildId(), reason);
             builds.update(r.finished(false, clock.instant(), -1, reason, null));
+            // Not the build's fault: the next identical request builds again at once.
+            builds.release(r.buildId());
             n++;
         }
         return n;
@@ -87,7 +91,14 @@ public final class BuildService {
         if (claim.created()) {
             CompletableFuture<BuildRecord> done = new CompletableFuture<>();
             running.put(claim.record().buildId(), done);
-            Thread.ofVirtual().name("build-" + claim.record().buildId()).start(() -> run(claim.record(), spec, done));
+            String id = claim.record().buildId();
+            workers.put(id, Thread.ofVirtual().name("build-" + id).start(() -> {
+                try {
+                    run(claim.record(), spec, done);
+                } finally {
+                    workers.remove(id);
+                }
+            }));
         }
         return claim;
     }
@@ -128,7 +139,7 @@ public final class BuildService {
             BuildRecord record = claim.record();
             CompletableFuture<BuildRecord> done = new CompletableFuture<>();
             running.put(record.buildId(), done);
-            Thread.ofVirtual().name("assemble-" + record.buildId()).start(() -> {
+            workers.put(record.buildId(), Thread.ofVirtual().name("assemble-" + record.buildId()).start(() -> {
                 BuildRecord result = record.withState(BuildRecord.State.RUNNING);
                 try {
                     builds.update(result);
@@ -144,12 +155,41 @@ public final class BuildService {
                     result = result.finished(false, clock.instant(), -1, "The build could not complete", null);
                 } finally {
                     builds.update(result);
+                    if (closing) {
+                        builds.release(record.buildId());
+                    }
                     running.remove(record.buildId());
+                    workers.remove(record.buildId());
                     done.complete(result);
                 }
-            });
+            }));
         }
         return claim;
+    }
+
+    /**
+     * Stops every build of this process: the strategies stop their processes, the builds are failed (and
+     * released, so the next identical request builds again), and pulls held on them are answered.
+     */
+    @Override
+    public void close() {
+        closing = true;
+        workers.values().forEach(Thread::interrupt);
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        for (Thread t : workers.values()) {
+            try {
+                t.join(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /** The last successful build of an image, if Swell still owns it (to name the build of a cache hit). */
+    public java.util.Optional<String> succeededBuildOf(String targetImage) {
+        return builds.current(targetImage).filter(r -> r.state() == BuildRecord.State.SUCCEEDED)
+                .map(BuildRecord::buildId);
     }
 
     public java.util.Optional<BuildRecord> find(String buildId) {
@@ -210,8 +250,9 @@ public final class BuildService {
                 slots.release();
             }
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            result = result.finished(false, clock.instant(), -1, "Build interrupted (Swell is stopping)", null);
+            result = result.finished(false, clock.instant(), -1, "Swell stopped while this build was running;"
+                    + " request it again to rebuild", null);
+            logs.append(id, result.reason());
         } catch (SwellException e) {
             logs.append(id, "ERROR: " + e.getMessage());
             result = result.finished(false, clock.instant(), -1, e.getMessage(), null);
@@ -222,6 +263,10 @@ public final class BuildService {
                     null);
         } finally {
             builds.update(result);
+            if (closing) {
+                // Not the build's fault: the next identical request builds again at once.
+                builds.release(id);
+            }
             running.remove(id);
             done.complete(result);
             deleteQuietly(workDir);

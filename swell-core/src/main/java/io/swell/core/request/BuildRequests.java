@@ -54,9 +54,10 @@ public final class BuildRequests {
      * What a build request resolved to.
      *
      * @param build       the build (new or joined), {@code null} when the image existed or for a dry run
-     * @param dryRunId    for a dry run, Wave's {@code <containerId>_0}; else {@code null}
+     * @param knownId     the id to answer when there is no build to wait for: Wave's {@code <containerId>_0} for a
+     *                    dry run, the last successful build for a cache hit, else {@code null}
      */
-    public record Resolved(String targetImage, BuildRecord build, boolean cached, String dryRunId) {
+    public record Resolved(String targetImage, BuildRecord build, boolean cached, String knownId) {
         Resolved(String targetImage, BuildRecord build, boolean cached) {
             this(targetImage, build, cached, null);
         }
@@ -115,11 +116,17 @@ public final class BuildRequests {
         }
         ImageRef target = ImageRef.parse(targetImage);
         if (exists(target)) {
-            return new Resolved(targetImage, null, true);
+            return cacheHit(targetImage);
         }
         BuildStore.Claim claim = builds.submit(new BuildSpec(containerId, targetImage, platform.value(),
                 containerFile, fetchContext(contextForId), contextFiles, pushTarget(containerId, target), clientIp));
         return new Resolved(targetImage, claim.record(), false);
+    }
+
+    /** An image that exists already: answered as cached, with the id of the build that made it when known. */
+    private Resolved cacheHit(String targetImage) {
+        return new Resolved(targetImage, null, true,
+                builds.succeededBuildOf(targetImage).orElse(null));
     }
 
     /**
@@ -169,7 +176,7 @@ public final class BuildRequests {
             java.util.Map<String, Path> contextFiles, String clientIp) {
         ImageRef parent = ImageRef.parse(plan.parent().targetImage());
         if (exists(parent)) {
-            return new Resolved(parent.toString(), null, true);
+            return cacheHit(parent.toString());
         }
         Path context = fetchContext(buildContext);
         java.util.List<PlatformPart> parts = new java.util.ArrayList<>();

@@ -189,12 +189,12 @@ public final class ContainerRequestService {
         // A frozen image is durable: clients pull its real name, and the token only names the request.
         String targetImage = freeze ? image.toString()
                 : serverHost + "/wt/" + token + "/" + image.pathWithReference();
-        String buildId = build.build() != null ? build.build().buildId() : build.dryRunId();
-        // A dry run names a build that does not exist: its record keeps no build id to wait for.
+        String buildId = build.build() != null ? build.build().buildId() : build.knownId();
+        // A dry run names a build that does not exist: its record keeps no build id to wait for. A cache hit keeps
+        // the finished build's id (when Swell made the image), so its status names the build.
         store.insert(new ContainerRequestRecord(token, now, now.plus(tokenLifetime), false, image.toString(),
                 req.containerPlatform(), null, req.towerEndpoint(), req.towerWorkspaceId(), req.fingerprint(),
-                req.timestamp(), clientIp, targetImage, null, null, build.build() == null ? null : buildId,
-                freeze));
+                req.timestamp(), clientIp, targetImage, null, null, req.isDryRun() ? null : buildId, freeze));
         boolean done = build.cached() || build.build() != null && build.build().isDone();
         Boolean succeeded = build.cached() ? Boolean.TRUE
                 : done ? build.build().state() == BuildRecord.State.SUCCEEDED : null;

@@ -25,6 +25,12 @@ public interface BuildStore {
 
     Optional<BuildRecord> find(String buildId);
 
+    /** The build that currently owns {@code targetImage} (running, or finished within its retention), if any. */
+    Optional<BuildRecord> current(String targetImage);
+
+    /** Lets the next claim of this build's target start a new build at once. */
+    void release(String buildId);
+
     void update(BuildRecord record);
 
     /** Builds not finished (to fail them after a restart). */

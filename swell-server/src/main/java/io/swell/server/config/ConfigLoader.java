@@ -23,7 +23,8 @@ public final class ConfigLoader {
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
     private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*([KMGT]i?B|B)?", Pattern.CASE_INSENSITIVE);
     private static final List<String> TOP_KEYS = List.of("port", "bindAddress", "serverUrl", "dataDir", "tokens",
-            "registries", "dockerConfig", "insecureRegistries", "accounts", "proxy", "layers", "build");
+            "registries", "dockerConfig", "insecureRegistries", "accounts", "proxy", "layers", "build",
+            "validateCreds");
 
     private ConfigLoader() {}
 
@@ -91,13 +92,16 @@ public final class ConfigLoader {
         if (!List.of("overlay", "vfs").contains(buildConfig.storageDriver())) {
             throw invalid("build.storageDriver must be overlay or vfs");
         }
+        var validateCreds = new SwellConfig.ValidateCreds(Boolean.parseBoolean(env.getOrDefault(
+                "SWELL_VALIDATE_CREDS_ALLOW_PRIVATE_HOSTS",
+                root.path("validateCreds").path("allowPrivateHosts").asString("false"))));
         URI serverUrl = URI.create(url.isEmpty() ? "http://localhost:" + port : url.replaceAll("/+$", ""));
         if (serverUrl.getHost() == null) {
             throw invalid("serverUrl '" + url + "' has no host");
         }
         return new SwellConfig(port, bind, serverUrl, dataDir, tokenLifetime, Map.copyOf(registries),
                 dockerConfig == null ? null : Path.of(dockerConfig), insecure, Map.copyOf(accounts), proxyConfig,
-                layersConfig, buildConfig);
+                layersConfig, buildConfig, validateCreds);
     }
 
     private static JsonNode read(Path file) {

@@ -21,6 +21,7 @@ import java.util.Map;
  * @param proxy              proxy caches
  * @param layers             limits of layers added by requests
  * @param build              how builds run
+ * @param validateCreds      the credentials check endpoint
  */
 public record SwellConfig(
         int port,
@@ -34,7 +35,8 @@ public record SwellConfig(
         Map<String, String> accounts,
         Proxy proxy,
         Layers layers,
-        Build build) {
+        Build build,
+        ValidateCreds validateCreds) {
 
     /** A registry user name and password. */
     public record Credentials(String username, String password) {
@@ -75,6 +77,13 @@ public record SwellConfig(
      */
     public record Build(String repository, int maxConcurrent, Duration timeout, Duration failureRetention,
             int maxContainerFileChars, String storageDriver) {}
+
+    /**
+     * Settings of {@code POST /v1alpha2/validate-creds}.
+     *
+     * @param allowPrivateHosts whether the registry (and its token endpoint) may be a loopback or private address
+     */
+    public record ValidateCreds(boolean allowPrivateHosts) {}
 
     /** {@code host[:port]} of the public URL: the registry part of every image name Swell hands out. */
     public String serverHost() {

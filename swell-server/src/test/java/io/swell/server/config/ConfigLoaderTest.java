@@ -24,6 +24,7 @@ class ConfigLoaderTest {
         assertThat(c.dataDir()).isEqualTo(Path.of("data"));
         assertThat(c.proxy().blobCacheEnabled()).isTrue();
         assertThat(c.layers().allowPrivateHosts()).isFalse();
+        assertThat(c.validateCreds().allowPrivateHosts()).isFalse();
     }
 
     @Test
@@ -39,6 +40,7 @@ class ConfigLoaderTest {
                 accounts: {admin: %s}
                 proxy: {tagCacheTtl: 5s, blobCache: {maxSize: 512MiB}}
                 layers: {maxLayerSize: 10MB}
+                validateCreds: {allowPrivateHosts: true}
                 """.formatted("a".repeat(64)));
         SwellConfig c = ConfigLoader.load(file, Map.of("SWELL_PORT", "8100", "SWELL_DATA_DIR", "/srv/swell"));
         assertThat(c.port()).isEqualTo(8100);
@@ -51,6 +53,7 @@ class ConfigLoaderTest {
         assertThat(c.proxy().tagCacheTtl()).isEqualTo(Duration.ofSeconds(5));
         assertThat(c.proxy().blobCacheMaxBytes()).isEqualTo(512L << 20);
         assertThat(c.layers().maxLayerBytes()).isEqualTo(10_000_000L);
+        assertThat(c.validateCreds().allowPrivateHosts()).isTrue();
         assertThat(c.toString()).doesNotContain("s3cret");
         assertThat(c.registries().get("quay.io").toString()).doesNotContain("s3cret");
     }

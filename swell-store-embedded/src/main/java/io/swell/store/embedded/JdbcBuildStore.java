@@ -121,6 +121,28 @@ public final class JdbcBuildStore implements BuildStore {
     }
 
     @Override
+    public Optional<BuildRecord> current(String targetImage) {
+        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT data, state FROM build WHERE current_target = ?")) {
+            ps.setString(1, targetImage);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(read(rs.getString(1), rs.getString(2))) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("Cannot read the build of " + targetImage + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void release(String buildId) {
+        try (Connection c = db.getConnection()) {
+            execute(c, "UPDATE build SET current_target = NULL WHERE build_id = ?", buildId);
+        } catch (SQLException e) {
+            throw new IllegalStateException("Cannot release build " + buildId + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
     public void update(BuildRecord r) {
         try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(
                 "UPDATE build SET state = ?, finished_at = ?, data = ? WHERE build_id = ?")) {
