@@ -11,7 +11,9 @@ import io.swell.core.inspect.InspectService;
 import io.swell.core.proxy.BlobCache;
 import io.swell.core.proxy.ProxyService;
 import io.swell.core.proxy.UpstreamManifests;
+import io.swell.core.mirror.ImageCopier;
 import io.swell.core.request.BuildRequests;
+import io.swell.core.request.MirrorRequests;
 import io.swell.core.request.ContainerRequestService;
 import io.swell.core.request.LayerFetcher;
 import io.swell.core.request.TokenGenerator;
@@ -23,6 +25,7 @@ import io.swell.server.config.SwellConfig;
 import io.swell.oci.ImageRef;
 import io.swell.server.handlers.BasicAuth;
 import io.swell.server.handlers.BuildHandler;
+import io.swell.server.handlers.MirrorHandler;
 import io.swell.server.handlers.ContainerHandler;
 import io.swell.server.handlers.InspectHandler;
 import io.swell.server.handlers.RegistryHandler;
@@ -143,7 +146,8 @@ public final class SwellServer implements AutoCloseable {
         var buildRequests = new BuildRequests(builds, builtin, registry, layers, content, credentials, endpoints,
                 new BuildRequests.Limits(config.build().repository(), config.build().maxContainerFileChars(),
                         data.resolve("layouts"), data.resolve("contexts")));
-        var requests = new ContainerRequestService(requestStore, proxy, buildRequests, builds, layers,
+        var mirrorRequests = new MirrorRequests(builds, new ImageCopier(registry), registry);
+        var requests = new ContainerRequestService(requestStore, proxy, buildRequests, mirrorRequests, builds, layers,
                 new TokenGenerator(), Clock.systemUTC(), config.serverUrl().toString(), config.serverHost(),
                 config.tokenLifetime());
 
@@ -152,6 +156,7 @@ public final class SwellServer implements AutoCloseable {
         var container = new ContainerHandler(requests, new BasicAuth(config.accounts()), info);
         var registryHandler = new RegistryHandler(proxy);
         var buildHandler = new BuildHandler(builds);
+        var mirrorHandler = new MirrorHandler(builds);
         var inspect = new InspectHandler(new InspectService(registry, upstream, endpoints));
         var validateCreds = new ValidateCredsHandler(new CredentialsValidator(http, endpoints,
                 config.validateCreds().allowPrivateHosts()));
@@ -169,6 +174,8 @@ public final class SwellServer implements AutoCloseable {
                 Route.of("GET", "/v1alpha1/builds/([^/]+)", buildHandler::record),
                 Route.of("GET", "/v1alpha1/builds/([^/]+)/status", buildHandler::status),
                 Route.of("GET", "/v1alpha1/builds/([^/]+)/logs", buildHandler::logs),
+                Route.of("GET", "/v1alpha1/mirrors/([^/]+)", mirrorHandler::record),
+                Route.of("GET", "/v1alpha1/mirrors/([^/]+)/logs", mirrorHandler::logs),
                 Route.of("POST", "/v1alpha1/inspect", inspect::inspect),
                 Route.of("POST", "/v1alpha2/validate-creds", validateCreds::validate),
                 Route.of("POST", "/validate-creds", validateCreds::validate));

@@ -86,7 +86,7 @@ public final class BuildService implements AutoCloseable {
         Instant now = clock.instant();
         BuildRecord candidate = new BuildRecord("bd-" + spec.containerId() + "_0", spec.containerId(),
                 spec.targetImage(), spec.platform(), spec.containerFile(), BuildRecord.State.PENDING, now, null,
-                null, null, null, spec.requestIp());
+                null, null, null, spec.requestIp(), null);
         BuildStore.Claim claim = builds.claim(candidate, now.minus(settings.failureRetention()));
         if (claim.created()) {
             CompletableFuture<BuildRecord> done = new CompletableFuture<>();
@@ -131,9 +131,23 @@ public final class BuildService implements AutoCloseable {
      */
     public BuildStore.Claim submitAssembly(String containerId, String targetImage, String platform,
             String containerFile, String requestIp, Assembly work) {
+        return submitJob("bd-", containerId, targetImage, platform, containerFile, requestIp, null, work);
+    }
+
+    /**
+     * Claims a mirror of {@code sourceImage} to {@code targetImage} ({@code mr-<id>_<n>}) and runs {@code work} in
+     * the same lifecycle as builds: one job per target, record, log, waiters.
+     */
+    public BuildStore.Claim submitMirror(String jobId, String sourceImage, String targetImage, String requestIp,
+            Assembly work) {
+        return submitJob("mr-", jobId, targetImage, null, null, requestIp, sourceImage, work);
+    }
+
+    private BuildStore.Claim submitJob(String prefix, String containerId, String targetImage, String platform,
+            String containerFile, String requestIp, String sourceImage, Assembly work) {
         Instant now = clock.instant();
-        BuildRecord candidate = new BuildRecord("bd-" + containerId + "_0", containerId, targetImage, platform,
-                containerFile, BuildRecord.State.PENDING, now, null, null, null, null, requestIp);
+        BuildRecord candidate = new BuildRecord(prefix + containerId + "_0", containerId, targetImage, platform,
+                containerFile, BuildRecord.State.PENDING, now, null, null, null, null, requestIp, sourceImage);
         BuildStore.Claim claim = builds.claim(candidate, now.minus(settings.failureRetention()));
         if (claim.created()) {
             BuildRecord record = claim.record();

@@ -81,9 +81,10 @@ public final class ProxyService {
                     + "' (it may have expired or been revoked)");
         }
         Target target = found.get();
-        if (target.request().freeze()) {
-            throw new SwellException(ErrorCode.NOT_FOUND, "Container '" + path.token() + "' is a freeze image and"
-                    + " must be pulled directly from '" + target.request().containerImage() + "'");
+        if (target.request().freeze() || target.request().mirror()) {
+            throw new SwellException(ErrorCode.NOT_FOUND, "Container '" + path.token() + "' is a "
+                    + (target.request().mirror() ? "mirror" : "freeze") + " image and must be pulled directly from '"
+                    + target.request().containerImage() + "'");
         }
         if (!target.repo().repository().equals(path.name())) {
             throw new SwellException(ErrorCode.NAME_UNKNOWN, "Repository '" + path.name()

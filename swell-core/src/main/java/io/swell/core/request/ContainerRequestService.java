@@ -38,6 +38,7 @@ public final class ContainerRequestService {
     private final ContainerRequestStore store;
     private final ProxyService proxy;
     private final BuildRequests buildRequests;
+    private final MirrorRequests mirrorRequests;
     private final BuildService builds;
     private final String serverUrl;
     private final LayerFetcher layers;
@@ -54,11 +55,12 @@ public final class ContainerRequestService {
      * @param tokenLifetime how long a token opens pulls
      */
     public ContainerRequestService(ContainerRequestStore store, ProxyService proxy, BuildRequests buildRequests,
-            BuildService builds, LayerFetcher layers, TokenGenerator tokens, Clock clock, String serverUrl,
+            MirrorRequests mirrorRequests, BuildService builds, LayerFetcher layers, TokenGenerator tokens, Clock clock, String serverUrl,
             String serverHost, Duration tokenLifetime) {
         this.store = store;
         this.proxy = proxy;
         this.buildRequests = buildRequests;
+        this.mirrorRequests = mirrorRequests;
         this.builds = builds;
         this.serverUrl = serverUrl;
         this.layers = layers;
@@ -72,6 +74,9 @@ public final class ContainerRequestService {
     public SubmitContainerTokenResponse submit(SubmitContainerTokenRequest req, ApiVersion version, String clientIp) {
         validateOptions(req, version);
         refuseUnbuiltFeatures(req);
+        if (req.isMirror()) {
+            return submitMirror(req, clientIp);
+        }
         if (!blank(req.containerFile()) || req.isFreeze()) {
             return submitBuild(req, version, clientIp);
         }
@@ -89,7 +94,7 @@ public final class ContainerRequestService {
         String targetImage = serverHost + "/wt/" + token + "/" + image.pathWithReference();
         store.insert(new ContainerRequestRecord(token, now, now.plus(tokenLifetime), false, image.toString(),
                 platform == null ? null : platform.toString(), config, req.towerEndpoint(), req.towerWorkspaceId(),
-                req.fingerprint(), req.timestamp(), clientIp, targetImage, null, null, null, false));
+                req.fingerprint(), req.timestamp(), clientIp, targetImage, null, null, null, false, false));
         boolean v2 = version == ApiVersion.V2;
         return new SubmitContainerTokenResponse(token, token, targetImage, now.plus(tokenLifetime), image.toString(),
                 null, v2 ? Boolean.TRUE : null, v2 ? Boolean.FALSE : null, v2 ? Boolean.FALSE : null, null,
@@ -112,15 +117,19 @@ public final class ContainerRequestService {
         BuildRecord b = builds.find(r.buildId()).orElseThrow(() ->
                 SwellException.notFound("Missing build record '" + r.buildId() + "'"));
         double seconds = b.duration(clock.instant()).toNanos() / 1e9;
+        String buildId = r.mirror() ? null : b.buildId();
+        String mirrorId = r.mirror() ? b.buildId() : null;
         if (!b.isDone()) {
             return new ContainerStatusResponse(r.token(), ContainerStatusResponse.ContainerStatus.BUILDING,
-                    b.buildId(), null, null, null, null, null, null, r.createdAt(), seconds);
+                    buildId, mirrorId, null, null, null, null, null, r.createdAt(), seconds);
         }
         boolean ok = b.state() == BuildRecord.State.SUCCEEDED;
-        return new ContainerStatusResponse(r.token(), ContainerStatusResponse.ContainerStatus.DONE, b.buildId(),
-                null, null, null, ok, ok ? null : "Container build did not complete successfully"
+        String what = r.mirror() ? "mirror" : "build";
+        return new ContainerStatusResponse(r.token(), ContainerStatusResponse.ContainerStatus.DONE, buildId,
+                mirrorId, null, null, ok, ok ? null : "Container " + what + " did not complete successfully"
                         + (b.reason() == null ? "" : ": " + b.reason()),
-                ok ? null : serverUrl + "/v1alpha1/builds/" + b.buildId() + "/logs", r.createdAt(), seconds);
+                ok ? null : serverUrl + (r.mirror() ? "/v1alpha1/mirrors/" : "/v1alpha1/builds/") + b.buildId()
+                        + "/logs", r.createdAt(), seconds);
     }
 
     /** The stored record of a request (also after its token expired). */
@@ -194,7 +203,7 @@ public final class ContainerRequestService {
         // the finished build's id (when Swell made the image), so its status names the build.
         store.insert(new ContainerRequestRecord(token, now, now.plus(tokenLifetime), false, image.toString(),
                 req.containerPlatform(), null, req.towerEndpoint(), req.towerWorkspaceId(), req.fingerprint(),
-                req.timestamp(), clientIp, targetImage, null, null, req.isDryRun() ? null : buildId, freeze));
+                req.timestamp(), clientIp, targetImage, null, null, req.isDryRun() ? null : buildId, freeze, false));
         boolean done = build.cached() || build.build() != null && build.build().isDone();
         Boolean succeeded = build.cached() ? Boolean.TRUE
                 : done ? build.build().state() == BuildRecord.State.SUCCEEDED : null;
@@ -204,13 +213,26 @@ public final class ContainerRequestService {
                 v2 ? freeze : null, v2 ? Boolean.FALSE : null, null, v2 ? succeeded : null);
     }
 
+    /** A mirror: a durable copy in the user's registry, answered at once while the copy runs. */
+    private SubmitContainerTokenResponse submitMirror(SubmitContainerTokenRequest req, String clientIp) {
+        MirrorRequests.Resolved mirror = mirrorRequests.submit(req, clientIp);
+        Instant now = clock.instant();
+        String token = tokens.next();
+        String mirrorId = mirror.job() != null ? mirror.job().buildId() : mirror.knownId();
+        store.insert(new ContainerRequestRecord(token, now, now.plus(tokenLifetime), false, mirror.targetImage(),
+                null, null, req.towerEndpoint(), req.towerWorkspaceId(), req.fingerprint(), req.timestamp(),
+                clientIp, mirror.targetImage(), null, null, mirrorId, false, true));
+        boolean done = mirror.cached() || mirror.job().isDone();
+        Boolean succeeded = mirror.cached() ? Boolean.TRUE
+                : done ? mirror.job().state() == BuildRecord.State.SUCCEEDED : null;
+        return new SubmitContainerTokenResponse(token, null, mirror.targetImage(), null, mirror.targetImage(),
+                mirrorId, done, Boolean.FALSE, Boolean.TRUE, null, succeeded);
+    }
+
     private static void refuseUnbuiltFeatures(SubmitContainerTokenRequest req) {
         if (req.packages() != null || !blank(req.condaFile())) {
             throw SwellException.notImplemented("Package builds are not enabled on this server yet"
                     + " ('packages', 'condaFile')");
-        }
-        if (req.isMirror()) {
-            throw SwellException.notImplemented("Mirroring is not enabled on this server yet");
         }
         if (req.containerIncludes() != null && !req.containerIncludes().isEmpty()) {
             throw SwellException.notImplemented("Container includes are not enabled on this server yet");

@@ -20,6 +20,7 @@ import java.time.Instant;
  * @param reason        why it failed, one line, else {@code null}
  * @param digest        manifest digest of the pushed image
  * @param requestIp     who asked
+ * @param sourceImage   for a mirror, the image copied; else {@code null}
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -35,7 +36,8 @@ public record BuildRecord(
         Integer exitCode,
         String reason,
         String digest,
-        String requestIp) {
+        String requestIp,
+        String sourceImage) {
 
     /** The life of a build: queued, running, then succeeded or failed. */
     public enum State {
@@ -50,6 +52,11 @@ public record BuildRecord(
         return state.isDone();
     }
 
+    /** True for a mirror job ({@code mr-...}), false for a build. */
+    public boolean isMirror() {
+        return sourceImage != null;
+    }
+
     /** Time from submission to the end (or to {@code now} while it runs). */
     public Duration duration(Instant now) {
         return Duration.between(createdAt, finishedAt != null ? finishedAt : now);
@@ -57,11 +64,12 @@ public record BuildRecord(
 
     public BuildRecord withState(State newState) {
         return new BuildRecord(buildId, containerId, targetImage, platform, containerFile, newState, createdAt,
-                finishedAt, exitCode, reason, digest, requestIp);
+                finishedAt, exitCode, reason, digest, requestIp, sourceImage);
     }
 
     public BuildRecord finished(boolean succeeded, Instant at, int code, String why, String manifestDigest) {
         return new BuildRecord(buildId, containerId, targetImage, platform, containerFile,
-                succeeded ? State.SUCCEEDED : State.FAILED, createdAt, at, code, why, manifestDigest, requestIp);
+                succeeded ? State.SUCCEEDED : State.FAILED, createdAt, at, code, why, manifestDigest, requestIp,
+                sourceImage);
     }
 }

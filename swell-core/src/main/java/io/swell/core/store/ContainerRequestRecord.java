@@ -30,7 +30,8 @@ public record ContainerRequestRecord(
         String sourceDigest,
         String waveDigest,
         String buildId,
-        boolean freeze) {
+        boolean freeze,
+        boolean mirror) {
 
     /** The source image, parsed. */
     public ImageRef image() {

@@ -73,7 +73,7 @@ public final class JdbcBuildStore implements BuildStore {
         String buildId = base.substring(0, base.lastIndexOf('_') + 1) + number;
         BuildRecord created = new BuildRecord(buildId, candidate.containerId(), target, candidate.platform(),
                 candidate.containerFile(), candidate.state(), candidate.createdAt(), null, null, null, null,
-                candidate.requestIp());
+                candidate.requestIp(), candidate.sourceImage());
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO build (build_id, target_image, state,"
                 + " finished_at, current_target, data) VALUES (?, ?, ?, NULL, ?, ?)")) {
             ps.setString(1, buildId);

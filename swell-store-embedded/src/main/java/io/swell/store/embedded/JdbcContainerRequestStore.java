@@ -48,7 +48,7 @@ public final class JdbcContainerRequestStore implements ContainerRequestStore {
                 return Optional.of(new ContainerRequestRecord(r.token(), r.createdAt(), r.expiresAt(),
                         rs.getBoolean(2), r.containerImage(), r.platform(), r.containerConfig(), r.towerEndpoint(),
                         r.workspaceId(), r.fingerprint(), r.timestamp(), r.ipAddress(), r.targetImage(),
-                        rs.getString(3), rs.getString(4), r.buildId(), r.freeze()));
+                        rs.getString(3), rs.getString(4), r.buildId(), r.freeze(), r.mirror()));
             }
         } catch (SQLException e) {
             throw new IllegalStateException("Cannot read container request: " + e.getMessage(), e);

@@ -35,7 +35,7 @@ class JdbcBuildStoreTest {
 
     private static BuildRecord candidate(String id, String target) {
         return new BuildRecord("bd-" + id + "_0", id, target, "linux/amd64", "FROM x", BuildRecord.State.PENDING,
-                Instant.now(), null, null, null, null, "127.0.0.1");
+                Instant.now(), null, null, null, null, "127.0.0.1", null);
     }
 
     @Test
