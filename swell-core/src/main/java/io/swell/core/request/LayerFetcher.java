@@ -164,8 +164,7 @@ public final class LayerFetcher {
         }
         try {
             for (InetAddress a : InetAddress.getAllByName(uri.getHost())) {
-                if (a.isLoopbackAddress() || a.isSiteLocalAddress() || a.isLinkLocalAddress()
-                        || a.isAnyLocalAddress() || a.isMulticastAddress()) {
+                if (io.swell.registry.PrivateAddresses.isPrivate(a)) {
                     throw SwellException.badRequest(name + " location points at a private address, which this"
                             + " server does not fetch from (see layers.allowPrivateHosts)");
                 }
