@@ -62,16 +62,7 @@ class BuildPushIT {
 
     @AfterAll
     static void stop() {
-        for (AutoCloseable c : new AutoCloseable[] {withCredentials, withoutCredentials, tokenRegistry, issuer,
-                basicRegistry, baseRegistry}) {
-            try {
-                if (c != null) {
-                    c.close();
-                }
-            } catch (Exception e) {
-                // Keep closing the rest.
-            }
-        }
+        Fixtures.closeAll(withCredentials, withoutCredentials, tokenRegistry, issuer, basicRegistry, baseRegistry);
     }
 
     @Test

@@ -51,15 +51,7 @@ class FreezeIT {
 
     @AfterAll
     static void stop() {
-        for (AutoCloseable c : new AutoCloseable[] {swell, target, source}) {
-            try {
-                if (c != null) {
-                    c.close();
-                }
-            } catch (Exception ignored) {
-                // The temp dirs go anyway.
-            }
-        }
+        Fixtures.closeAll(swell, target, source);
     }
 
     @Test

@@ -71,15 +71,7 @@ class InspectIT {
 
     @AfterAll
     static void stop() {
-        for (AutoCloseable c : new AutoCloseable[] {swell, withoutCredentials, basicRegistry, registry}) {
-            try {
-                if (c != null) {
-                    c.close();
-                }
-            } catch (Exception e) {
-                // Keep closing the rest.
-            }
-        }
+        Fixtures.closeAll(swell, withoutCredentials, basicRegistry, registry);
     }
 
     @Test

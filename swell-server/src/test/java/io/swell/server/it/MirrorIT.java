@@ -46,15 +46,7 @@ class MirrorIT {
 
     @AfterAll
     static void stop() {
-        for (AutoCloseable c : new AutoCloseable[] {swell, target, source}) {
-            try {
-                if (c != null) {
-                    c.close();
-                }
-            } catch (Exception ignored) {
-                // The temp dirs go anyway.
-            }
-        }
+        Fixtures.closeAll(swell, target, source);
     }
 
     private static ObjectNode mirror(String repository) {

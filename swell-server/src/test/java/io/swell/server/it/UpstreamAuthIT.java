@@ -61,16 +61,7 @@ class UpstreamAuthIT {
 
     @AfterAll
     static void stop() {
-        for (AutoCloseable c : new AutoCloseable[] {withCredentials, withoutCredentials, tokenRegistry, issuer,
-                basicRegistry}) {
-            try {
-                if (c != null) {
-                    c.close();
-                }
-            } catch (Exception e) {
-                // Keep closing the rest; the temp dirs go anyway.
-            }
-        }
+        Fixtures.closeAll(withCredentials, withoutCredentials, tokenRegistry, issuer, basicRegistry);
     }
 
     @Test

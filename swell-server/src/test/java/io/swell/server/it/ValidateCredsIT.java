@@ -48,16 +48,7 @@ class ValidateCredsIT {
 
     @AfterAll
     static void stop() {
-        for (AutoCloseable c : new AutoCloseable[] {allowingPrivateHosts, byDefault, openRegistry, tokenRegistry,
-                issuer, basicRegistry}) {
-            try {
-                if (c != null) {
-                    c.close();
-                }
-            } catch (Exception e) {
-                // Keep closing the rest.
-            }
-        }
+        Fixtures.closeAll(allowingPrivateHosts, byDefault, openRegistry, tokenRegistry, issuer, basicRegistry);
     }
 
     @Test
