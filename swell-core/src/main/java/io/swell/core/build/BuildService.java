@@ -42,6 +42,9 @@ public final class BuildService implements AutoCloseable {
     private final Semaphore slots;
     private final Map<String, CompletableFuture<BuildRecord>> running = new ConcurrentHashMap<>();
     private final Map<String, Thread> workers = new ConcurrentHashMap<>();
+    /** Finished builds never change: pulls of built images must not read the database every time. */
+    private final com.github.benmanes.caffeine.cache.Cache<String, BuildRecord> finished =
+            com.github.benmanes.caffeine.cache.Caffeine.newBuilder().maximumSize(10_000).build();
     private volatile boolean closing;
     private volatile BiConsumer<BuildRecord, PushTarget> onSuccess = (r, t) -> { };
 
@@ -215,6 +218,16 @@ public final class BuildService implements AutoCloseable {
      * waiters directly; builds of another replica are polled from the store.
      */
     public BuildRecord await(String buildId, Duration max) throws InterruptedException {
+        BuildRecord known = finished.getIfPresent(buildId);
+        if (known != null) {
+            return known;
+        }
+        BuildRecord done = awaitUncached(buildId, max);
+        finished.put(buildId, done);
+        return done;
+    }
+
+    private BuildRecord awaitUncached(String buildId, Duration max) throws InterruptedException {
         Instant deadline = clock.instant().plus(max);
         CompletableFuture<BuildRecord> local = running.get(buildId);
         if (local != null) {
