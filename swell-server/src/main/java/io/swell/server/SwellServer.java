@@ -174,6 +174,7 @@ public final class SwellServer implements AutoCloseable {
                 Route.of("GET", "/v1alpha1/builds/([^/]+)", buildHandler::record),
                 Route.of("GET", "/v1alpha1/builds/([^/]+)/status", buildHandler::status),
                 Route.of("GET", "/v1alpha1/builds/([^/]+)/logs", buildHandler::logs),
+                Route.of("GET", "/v1alpha1/builds/([^/]+)/condalock", buildHandler::condaLock),
                 Route.of("GET", "/v1alpha1/mirrors/([^/]+)", mirrorHandler::record),
                 Route.of("GET", "/v1alpha1/mirrors/([^/]+)/logs", mirrorHandler::logs),
                 Route.of("POST", "/v1alpha1/inspect", inspect::inspect),

@@ -111,6 +111,30 @@ public final class BuildService implements AutoCloseable {
         return logs.tail(buildId, maxChars);
     }
 
+    /**
+     * The conda or pixi lock a package build printed between {@code >> CONDA_LOCK_START} and
+     * {@code << CONDA_LOCK_END} (the last such section, as Wave reads it), if any.
+     */
+    public java.util.Optional<String> condaLock(String buildId) {
+        var log = logs.open(buildId);
+        if (log.isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        String text;
+        try (var in = log.get()) {
+            text = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        int start = text.lastIndexOf(">> CONDA_LOCK_START");
+        int end = start < 0 ? -1 : text.indexOf("<< CONDA_LOCK_END", start);
+        if (start < 0 || end < 0) {
+            return java.util.Optional.empty();
+        }
+        String lock = text.substring(text.indexOf('\n', start) + 1, end);
+        return java.util.Optional.of(lock);
+    }
+
     /** The whole log of a build, if it has one. */
     public java.util.Optional<java.io.InputStream> log(String buildId) {
         return logs.open(buildId);

@@ -13,6 +13,7 @@ import io.swell.core.build.id.BuildIds;
 import io.swell.core.build.id.HashedPlatform;
 import io.swell.core.build.id.MultiPlatformIds;
 import io.swell.core.build.id.TargetImageNamer;
+import io.swell.core.build.template.PackageContainerFiles;
 import io.swell.core.images.BuiltinImageStore;
 import io.swell.core.store.BuildRecord;
 import io.swell.core.store.BuildStore;
@@ -86,21 +87,35 @@ public final class BuildRequests {
             throw SwellException.badRequest("Build repository must be specified when using freeze mode");
         }
         java.util.Map<String, Path> contextFiles = new java.util.LinkedHashMap<>();
-        String containerFile = req.isFreeze() ? freezeFile(req, contextFiles) : decode(req.containerFile());
+        String condaFile = null;
+        String baseFile = null;
+        if (req.packages() != null) {
+            // The Containerfile comes from Swell's templates; its conda.yml goes into the build context.
+            var generated = PackageContainerFiles.generate(req.packages(), req.buildTemplate(), false);
+            baseFile = generated.containerFile();
+            condaFile = generated.condaFile();
+            if (condaFile != null) {
+                contextFiles.put("conda.yml",
+                        content.put(condaFile.getBytes(java.nio.charset.StandardCharsets.UTF_8), null).path());
+            }
+        } else if (req.containerFile() != null && !req.containerFile().isBlank()) {
+            baseFile = decode(req.containerFile());
+        }
+        String containerFile = req.isFreeze() ? freezeFile(req, contextFiles, baseFile) : baseFile;
         HashedPlatform platform = HashedPlatform.parse(req.containerPlatform());
         String repository = repository(req.buildRepository());
         // The id hashes the context's declared tar digest, so a cache hit is answered before fetching it.
         ContainerLayer contextForId = req.buildContext();
-        String containerId = ContainerIdCalculator.makeContainerId(containerFile, null, platform, repository,
+        String containerId = ContainerIdCalculator.makeContainerId(containerFile, condaFile, platform, repository,
                 contextForId, req.isFreeze() ? req.containerConfig() : null);
         String targetImage = TargetImageNamer.makeTargetImage(TargetImageNamer.Format.DOCKER, repository,
-                containerId, null, req.nameStrategy());
+                containerId, condaFile, req.nameStrategy());
         if (req.isDryRun()) {
             // Names and ids only: nothing is built or pushed (Wave answers the id as <containerId>_0).
             String name = targetImage;
             String id = containerId;
             if (platform.isMulti()) {
-                var plan = MultiPlatformIds.plan(containerFile, null, contextForId,
+                var plan = MultiPlatformIds.plan(containerFile, condaFile, contextForId,
                         req.isFreeze() ? req.containerConfig() : null, TargetImageNamer.Format.DOCKER,
                         req.nameStrategy(), targetImage);
                 name = plan.parent().targetImage();
@@ -109,7 +124,7 @@ public final class BuildRequests {
             return new Resolved(name, null, exists(ImageRef.parse(name)), BuildIds.dryRun(id));
         }
         if (platform.isMulti()) {
-            var plan = MultiPlatformIds.plan(containerFile, null, contextForId,
+            var plan = MultiPlatformIds.plan(containerFile, condaFile, contextForId,
                     req.isFreeze() ? req.containerConfig() : null, TargetImageNamer.Format.DOCKER,
                     req.nameStrategy(), targetImage);
             return multiPlatform(plan, containerFile, contextForId, contextFiles, clientIp);
@@ -197,7 +212,8 @@ public final class BuildRequests {
      * The Containerfile of a freeze: the given file or {@code FROM containerImage}, with the config baked in; the
      * extra layers are fetched, verified and added to the context.
      */
-    private String freezeFile(SubmitContainerTokenRequest req, java.util.Map<String, Path> contextFiles) {
+    private String freezeFile(SubmitContainerTokenRequest req, java.util.Map<String, Path> contextFiles,
+            String baseFile) {
         var config = req.containerConfig();
         java.util.List<AddedLayer> added = new java.util.ArrayList<>();
         if (config != null) {
@@ -209,8 +225,8 @@ public final class BuildRequests {
                         content.find(layer.gzipDigest()).orElseThrow().path());
             }
         }
-        if (req.containerFile() != null && !req.containerFile().isBlank()) {
-            return io.swell.core.build.FreezeFile.fromFile(decode(req.containerFile()), config, added);
+        if (baseFile != null) {
+            return io.swell.core.build.FreezeFile.fromFile(baseFile, config, added);
         }
         ImageRef image = ImageRef.parse(req.containerImage().trim());
         return io.swell.core.build.FreezeFile.fromImage(image.toString(), config, added);

@@ -77,7 +77,7 @@ public final class ContainerRequestService {
         if (req.isMirror()) {
             return submitMirror(req, clientIp);
         }
-        if (!blank(req.containerFile()) || req.isFreeze()) {
+        if (!blank(req.containerFile()) || req.packages() != null || req.isFreeze()) {
             return submitBuild(req, version, clientIp);
         }
         if (blank(req.containerImage())) {
@@ -187,7 +187,12 @@ public final class ContainerRequestService {
             throw SwellException.badRequest("Attributes 'containerImage' and 'containerFile' cannot be used in the"
                     + " same request");
         }
-        if (req.isFreeze() && blank(req.containerImage()) && blank(req.containerFile())) {
+        if (req.packages() != null && (!blank(req.containerImage()) || !blank(req.containerFile()))) {
+            throw SwellException.badRequest("Attribute 'packages' cannot be used with 'containerImage' or"
+                    + " 'containerFile' - set the base image with condaOpts.baseImage, pixiOpts.baseImage or"
+                    + " cranOpts.rImage");
+        }
+        if (req.isFreeze() && blank(req.containerImage()) && blank(req.containerFile()) && req.packages() == null) {
             throw SwellException.badRequest("Missing container image or container file to freeze");
         }
         BuildRequests.Resolved build = buildRequests.submit(req, clientIp);
@@ -230,9 +235,9 @@ public final class ContainerRequestService {
     }
 
     private static void refuseUnbuiltFeatures(SubmitContainerTokenRequest req) {
-        if (req.packages() != null || !blank(req.condaFile())) {
-            throw SwellException.notImplemented("Package builds are not enabled on this server yet"
-                    + " ('packages', 'condaFile')");
+        if (!blank(req.condaFile())) {
+            throw SwellException.notImplemented("The v1 'condaFile' attribute is not supported - use"
+                    + " /v1alpha2/container with 'packages'");
         }
         if (req.containerIncludes() != null && !req.containerIncludes().isEmpty()) {
             throw SwellException.notImplemented("Container includes are not enabled on this server yet");

@@ -38,6 +38,15 @@ public final class BuildHandler {
         ex.stream(200, "text/plain; charset=utf-8", -1, log, false);
     }
 
+    /** {@code /condalock}: the lock file a package build printed, as plain text. */
+    public void condaLock(Exchange ex) {
+        String id = ex.param(0);
+        find(id);
+        String lock = builds.condaLock(id).orElseThrow(() ->
+                SwellException.notFound("No conda lock file for build '" + id + "'"));
+        ex.bytes(200, "text/plain; charset=utf-8", lock.getBytes(java.nio.charset.StandardCharsets.UTF_8), false);
+    }
+
     private BuildRecord find(String id) {
         return builds.find(id).orElseThrow(() -> SwellException.notFound("Unknown build '" + id + "'"));
     }

@@ -192,8 +192,7 @@ class ContainerApiIT {
     @Test
     void unbuiltFeaturesAre501() {
         ObjectNode packages = Http.containerRequest(source);
-        packages.remove("containerImage");
-        packages.putObject("packages").put("type", "CONDA").putArray("entries").add("samtools");
+        packages.putArray("containerIncludes").add(source);
         ObjectNode sif = Http.containerRequest(source).put("freeze", true).put("format", "sif")
                 .put("buildRepository", registry.hostPort() + "/frozen");
 
