@@ -2,15 +2,12 @@ package io.swell.server.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.swell.testing.BuiltImage;
 import io.swell.testing.LocalRegistry;
-import io.swell.testing.TestImages;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -43,9 +40,7 @@ class BuildDedupIT {
 
     @BeforeAll
     static void start() {
-        registry = LocalRegistry.open();
-        BuiltImage image = TestImages.singleArchLayout(tmp.resolve("image"), "1", Map.of());
-        TestImages.push(image, registry.hostPort() + "/lib/busybox:1", null);
+        registry = Fixtures.registryWithBusybox(tmp.resolve("image"));
         // The RUN output ("dedup-42") differs from its command text, so it is counted apart from the STEP line.
         containerFile = """
                 FROM %s/lib/busybox:1
@@ -56,12 +51,7 @@ class BuildDedupIT {
 
     @AfterAll
     static void stop() {
-        if (swell != null) {
-            swell.close();
-        }
-        if (registry != null) {
-            registry.close();
-        }
+        Fixtures.closeAll(swell, registry);
     }
 
     @Test

@@ -3,13 +3,10 @@ package io.swell.server.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import io.swell.testing.BuiltImage;
 import io.swell.testing.LocalRegistry;
-import io.swell.testing.TestImages;
 import io.swell.testing.ToolFailedException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
@@ -36,9 +33,7 @@ class BuildFailureIT {
 
     @BeforeAll
     static void start() {
-        registry = LocalRegistry.open();
-        BuiltImage image = TestImages.singleArchLayout(tmp.resolve("image"), "1", Map.of());
-        TestImages.push(image, registry.hostPort() + "/lib/busybox:1", null);
+        registry = Fixtures.registryWithBusybox(tmp.resolve("image"));
         containerFile = """
                 FROM %s/lib/busybox:1
                 RUN echo about-to-fail && exit 3
@@ -48,12 +43,7 @@ class BuildFailureIT {
 
     @AfterAll
     static void stop() {
-        if (swell != null) {
-            swell.close();
-        }
-        if (registry != null) {
-            registry.close();
-        }
+        Fixtures.closeAll(swell, registry);
     }
 
     @Test

@@ -2,9 +2,7 @@ package io.swell.server.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.swell.testing.BuiltImage;
 import io.swell.testing.LocalRegistry;
-import io.swell.testing.TestImages;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,9 +44,7 @@ class BuildIT {
 
     @BeforeAll
     static void start() {
-        registry = LocalRegistry.open();
-        BuiltImage image = TestImages.singleArchLayout(tmp.resolve("image"), "1", Map.of());
-        TestImages.push(image, registry.hostPort() + "/lib/busybox:1", null);
+        registry = Fixtures.registryWithBusybox(tmp.resolve("image"));
         containerFile = """
                 FROM %s/lib/busybox:1
                 RUN sleep 2 && echo built > /built.txt && echo run-step-output-$((6*7))
@@ -60,12 +56,7 @@ class BuildIT {
 
     @AfterAll
     static void stop() {
-        if (swell != null) {
-            swell.close();
-        }
-        if (registry != null) {
-            registry.close();
-        }
+        Fixtures.closeAll(swell, registry);
     }
 
     @Test

@@ -3,17 +3,14 @@ package io.swell.server.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.swell.testing.BuiltImage;
 import io.swell.testing.LocalRegistry;
 import io.swell.testing.Skopeo;
-import io.swell.testing.TestImages;
 import io.swell.testing.TokenIssuer;
 import io.swell.testing.ToolFailedException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -43,9 +40,7 @@ class BuildPushIT {
 
     @BeforeAll
     static void start() {
-        baseRegistry = LocalRegistry.open();
-        BuiltImage image = TestImages.singleArchLayout(tmp.resolve("image"), "1", Map.of());
-        TestImages.push(image, baseRegistry.hostPort() + "/lib/busybox:1", null);
+        baseRegistry = Fixtures.registryWithBusybox(tmp.resolve("image"));
         from = "FROM " + baseRegistry.hostPort() + "/lib/busybox:1\n";
         basicRegistry = LocalRegistry.withBasicAuth(USER, PASSWORD);
         issuer = new TokenIssuer(USER, PASSWORD);

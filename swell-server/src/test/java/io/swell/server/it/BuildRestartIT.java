@@ -4,10 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpServer;
-import io.swell.testing.BuiltImage;
 import io.swell.testing.FreePorts;
 import io.swell.testing.LocalRegistry;
-import io.swell.testing.TestImages;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -46,9 +44,7 @@ class BuildRestartIT {
 
     @BeforeAll
     static void start() {
-        registry = LocalRegistry.open();
-        BuiltImage image = TestImages.singleArchLayout(tmp.resolve("image"), "1", Map.of());
-        TestImages.push(image, registry.hostPort() + "/lib/busybox:1", null);
+        registry = Fixtures.registryWithBusybox(tmp.resolve("image"));
         from = "FROM " + registry.hostPort() + "/lib/busybox:1\n";
     }
 

@@ -3,12 +3,9 @@ package io.swell.server.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.swell.testing.BuiltImage;
 import io.swell.testing.LocalRegistry;
-import io.swell.testing.TestImages;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterAll;
@@ -33,9 +30,7 @@ class BuildTimeoutIT {
 
     @BeforeAll
     static void start() {
-        registry = LocalRegistry.open();
-        BuiltImage image = TestImages.singleArchLayout(tmp.resolve("image"), "1", Map.of());
-        TestImages.push(image, registry.hostPort() + "/lib/busybox:1", null);
+        registry = Fixtures.registryWithBusybox(tmp.resolve("image"));
         swell = SwellInstance.start(tmp.resolve("swell"), Builds.config("build: {timeout: 3s}\n",
                 registry.hostPort()));
     }

@@ -51,12 +51,7 @@ class ContainerApiIT {
 
     @AfterAll
     static void stop() {
-        if (swell != null) {
-            swell.close();
-        }
-        if (registry != null) {
-            registry.close();
-        }
+        Fixtures.closeAll(swell, registry);
     }
 
     @Test

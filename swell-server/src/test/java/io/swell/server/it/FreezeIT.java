@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.swell.testing.LocalRegistry;
-import io.swell.testing.TestImages;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,9 +37,7 @@ class FreezeIT {
 
     @BeforeAll
     static void start() {
-        source = LocalRegistry.open();
-        TestImages.push(TestImages.singleArchLayout(tmp.resolve("image"), "1", Map.of()),
-                source.hostPort() + "/lib/busybox:1", null);
+        source = Fixtures.registryWithBusybox(tmp.resolve("image"));
         target = LocalRegistry.withBasicAuth(USER, PASSWORD);
         swell = SwellInstance.start(tmp.resolve("swell"), """
                 registries:

@@ -3,7 +3,6 @@ package io.swell.server.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.swell.testing.LocalRegistry;
-import io.swell.testing.TestImages;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -15,7 +14,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterAll;
@@ -42,21 +40,14 @@ class HeldPullsIT {
 
     @BeforeAll
     static void start() {
-        registry = LocalRegistry.open();
-        TestImages.push(TestImages.singleArchLayout(tmp.resolve("image"), "1", Map.of()),
-                registry.hostPort() + "/lib/busybox:1", null);
+        registry = Fixtures.registryWithBusybox(tmp.resolve("image"));
         swell = SwellInstance.start(tmp.resolve("swell"), "insecureRegistries: [\"%s\"]\n"
                 .formatted(registry.hostPort()));
     }
 
     @AfterAll
-    static void stop() throws Exception {
-        if (swell != null) {
-            swell.close();
-        }
-        if (registry != null) {
-            registry.close();
-        }
+    static void stop() {
+        Fixtures.closeAll(swell, registry);
     }
 
     @Test

@@ -42,13 +42,8 @@ class MultiPlatformIT {
     }
 
     @AfterAll
-    static void stop() throws Exception {
-        if (swell != null) {
-            swell.close();
-        }
-        if (registry != null) {
-            registry.close();
-        }
+    static void stop() {
+        Fixtures.closeAll(swell, registry);
     }
 
     private static ObjectNode build(String platform) {

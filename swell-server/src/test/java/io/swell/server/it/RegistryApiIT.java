@@ -59,12 +59,7 @@ class RegistryApiIT {
 
     @AfterAll
     static void stop() {
-        if (swell != null) {
-            swell.close();
-        }
-        if (registry != null) {
-            registry.close();
-        }
+        Fixtures.closeAll(swell, registry);
     }
 
     @Test
