@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -48,6 +49,8 @@ public final class BuildahBuildStrategy implements BuildStrategy {
     private static final Pattern DIGEST = Pattern.compile("[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-fA-F0-9]{32,}");
 
     private final BuildahSettings settings;
+    /** Background image removals, joined by {@link #close()}. */
+    private final java.util.Queue<Thread> cleanups = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     /** Creates the strategy; nothing runs until {@link #run}. */
     public BuildahBuildStrategy(BuildahSettings settings) {
@@ -99,8 +102,9 @@ public final class BuildahBuildStrategy implements BuildStrategy {
             // woken that much sooner).
             deleteScratch(job.buildId(), scratch);
             if (built) {
-                Thread.ofVirtual().name("buildah-rmi-" + job.buildId()).start(() ->
-                        removeImage(job.buildId(), localName, environment));
+                Thread rmi = Thread.ofVirtual().unstarted(() -> removeImage(job.buildId(), localName, environment));
+                cleanups.add(rmi);
+                rmi.start();
             }
         }
     }
@@ -190,6 +194,41 @@ public final class BuildahBuildStrategy implements BuildStrategy {
             return BuildOutcome.failure(-1, "buildah push wrote no digest file");
         } catch (IOException e) {
             return BuildOutcome.failure(-1, "Cannot read the pushed digest: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Waits (bounded) for image removals still running, then releases the bind mount that containers/storage puts
+     * on its overlay directory: buildah leaves it behind when it is stopped mid-build, which would keep the data
+     * directory busy after Swell stops.
+     */
+    @Override
+    public void close() {
+        long deadline = System.nanoTime() + CLEANUP_TIMEOUT.toNanos();
+        for (Thread t : cleanups) {
+            try {
+                t.join(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        Path overlay = settings.storageRoot().resolve("overlay").toAbsolutePath();
+        try {
+            boolean mounted = Files.readAllLines(Path.of("/proc/self/mountinfo")).stream()
+                    .map(line -> line.split(" "))
+                    .anyMatch(fields -> fields.length > 4 && fields[4].equals(overlay.toString()));
+            if (mounted) {
+                Process umount = new ProcessBuilder("umount", overlay.toString()).redirectErrorStream(true).start();
+                String out = new String(umount.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                if (umount.waitFor() != 0) {
+                    LOG.warn("Cannot unmount buildah's overlay storage {}: {}", overlay, out.strip());
+                }
+            }
+        } catch (IOException e) {
+            LOG.warn("Cannot release buildah's overlay storage {}: {}", overlay, e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -225,6 +225,7 @@ public final class BuildService implements AutoCloseable {
                 return;
             }
         }
+        strategy.close();
     }
 
     /** The last successful build of an image, if Swell still owns it (to name the build of a cache hit). */

@@ -19,4 +19,8 @@ public interface BuildStrategy {
 
     /** A short name for logs and docs, e.g. {@code buildah}. */
     String name();
+
+    /** Releases what the strategy holds once no build runs any more (called when Swell stops). */
+    default void close() {
+    }
 }
