@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +32,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code --layers=false}: only the final image is committed. Identical builds are already deduplicated by
  *       build id before they get here, intermediate images would grow storage with every distinct Containerfile,
  *       and a failed or stopped build leaves nothing behind. Pulled base images stay in storage and are the cache.</li>
+ *   <li>{@code --force-rm}: buildah 1.28 otherwise keeps the working container of a FROM-only build, mounted, for
+ *       ever.</li>
  *   <li>{@code --pull=newer}: a base image is re-pulled only when its tag moved, so a cached {@code ubuntu:latest}
  *       never goes stale and an unchanged one costs one manifest request.</li>
  *   <li>{@code --authfile} always, with a private HOME: buildah never reads the host's auth files, and credentials
@@ -87,6 +88,9 @@ public final class BuildahBuildStrategy implements BuildStrategy {
                 return failed(job, build, "buildah build", log);
             }
             built = true;
+            if (job.target() instanceof PushTarget.Squashfs squashfs) {
+                return new SquashfsExport(settings, environment, job, log).run(localName, squashfs.image(), deadline);
+            }
             BuildahProcess.Result push = BuildahProcess.run(pushCommand(job.target(), localName, scratch),
                     environment, job.workDir(), deadline, log);
             if (!push.succeeded()) {
@@ -138,12 +142,7 @@ public final class BuildahBuildStrategy implements BuildStrategy {
     }
 
     private List<String> buildah(String... subcommand) {
-        List<String> command = new ArrayList<>(List.of(settings.buildahBinary(),
-                "--root", settings.storageRoot().toString(),
-                "--runroot", settings.runRoot().toString(),
-                "--storage-driver", settings.storageDriver()));
-        command.addAll(List.of(subcommand));
-        return command;
+        return settings.command(subcommand);
     }
 
     List<String> buildCommand(BuildJob job, String localName, BuildScratch scratch) {
@@ -151,6 +150,7 @@ public final class BuildahBuildStrategy implements BuildStrategy {
                 "--isolation", "chroot",
                 "--platform", job.platform(),
                 "--layers=false",
+                "--force-rm",
                 "--pull=newer",
                 "--authfile", scratch.authFile().toString(),
                 "-f", job.containerfile().toString(),
@@ -168,12 +168,13 @@ public final class BuildahBuildStrategy implements BuildStrategy {
                 yield "docker://" + registry.image();
             }
             case PushTarget.Layout layout -> "oci:" + layout.directory() + ":" + layout.tag();
+            case PushTarget.Squashfs squashfs -> throw new IllegalArgumentException("a squashfs is not pushed by buildah");
         };
         command.addAll(List.of("--digestfile", scratch.digestFile().toString(), localName, destination));
         return command;
     }
 
-    private static BuildOutcome failed(BuildJob job, BuildahProcess.Result result, String step, BuildLog log) {
+    static BuildOutcome failed(BuildJob job, BuildahProcess.Result result, String step, BuildLog log) {
         if (result.timedOut()) {
             String reason = "Build timed out after " + human(job.timeout());
             log.line(reason);

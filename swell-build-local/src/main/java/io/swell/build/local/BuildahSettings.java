@@ -63,6 +63,16 @@ public record BuildahSettings(Path storageRoot, Path runRoot, String storageDriv
         return new BuildahSettings(storageRoot, runRoot, storageDriver, buildahBinary, registries);
     }
 
+    /** A buildah command line on this storage: {@code buildah --root .. --runroot .. --storage-driver .. <subcommand>}. */
+    List<String> command(String... subcommand) {
+        List<String> command = new java.util.ArrayList<>(List.of(buildahBinary,
+                "--root", storageRoot.toString(),
+                "--runroot", runRoot.toString(),
+                "--storage-driver", storageDriver));
+        command.addAll(List.of(subcommand));
+        return command;
+    }
+
     /** Whether {@code registry} is a valid {@code host[:port]} for {@link #insecureRegistries()}. */
     static boolean isRegistryHost(String registry) {
         return REGISTRY.matcher(registry).matches();

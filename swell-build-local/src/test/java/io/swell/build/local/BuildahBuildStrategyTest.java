@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.swell.core.build.BuildJob;
+import io.swell.core.build.BuildLog;
 import io.swell.core.build.BuildOutcome;
 import io.swell.core.build.PushTarget;
+import io.swell.core.build.SquashfsImage;
 import io.swell.registry.RegistryCredentials;
 import io.swell.testing.BuiltImage;
 import io.swell.testing.LocalRegistry;
@@ -223,6 +225,55 @@ class BuildahBuildStrategyTest {
     }
 
     /** No local image, no working container, no scratch dir (with its auth file) in the work dir. */
+    @Test
+    void aBuildWithNothingButFromLeavesNoWorkingContainerMounted() throws Exception {
+        // buildah 1.28 keeps the working container of a FROM-only build (mounted) unless told --force-rm.
+        writeJob("FROM %s\n".formatted(base), Map.of());
+        String image = open.hostPort() + "/builds/from-only:bd-7";
+
+        BuildOutcome outcome = strategy.run(job(new PushTarget.Registry(image, null, true), TIMEOUT), log::add);
+
+        assertThat(outcome.succeeded()).as("outcome %s, log:\n%s", outcome, String.join("\n", log)).isTrue();
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(this::assertNothingLeftBehind);
+        assertThat(Files.readAllLines(Path.of("/proc/self/mountinfo")))
+                .noneMatch(line -> line.contains(settings.storageRoot() + "/overlay/"));
+    }
+
+    @Test
+    void aSquashfsTargetGetsTheBuiltRootFilesystemSquashedAndLeavesNothingBehind() throws Exception {
+        writeJob("FROM %s\nRUN echo squashed > /built.txt\nENV FROM_BUILD=1\n".formatted(base), Map.of());
+        AtomicReference<String> config = new AtomicReference<>();
+        List<String> squashfsListing = Collections.synchronizedList(new ArrayList<>());
+        SquashfsImage image = new SquashfsImage() {
+            @Override
+            public void prepare(Path rootfs, String imageConfigJson) throws IOException {
+                assertThat(rootfs.resolve("built.txt")).hasContent("squashed");
+                Files.writeString(rootfs.resolve("added-by-prepare.txt"), "prepared");
+            }
+
+            @Override
+            public BuildOutcome publish(Path squashfs, String imageConfigJson, String platform, Path dir,
+                    BuildLog buildLog) {
+                config.set(imageConfigJson);
+                squashfsListing.addAll(ToolCommand.run(Duration.ofSeconds(30),
+                        List.of("unsquashfs", "-l", squashfs.toString())).lines().toList());
+                return BuildOutcome.success("sha256:" + "0".repeat(64));
+            }
+        };
+
+        BuildOutcome outcome = strategy.run(job(new PushTarget.Squashfs(image, "test"), TIMEOUT), log::add);
+
+        assertThat(outcome.succeeded()).as("outcome %s, log:\n%s", outcome, String.join("\n", log)).isTrue();
+        assertThat(squashfsListing).contains("squashfs-root/built.txt", "squashfs-root/added-by-prepare.txt",
+                "squashfs-root/bin/busybox");
+        JsonNode imageConfig = JsonMapper.builder().build().readTree(config.get());
+        assertThat(imageConfig.path("architecture").asString()).isEqualTo("amd64");
+        assertThat(imageConfig.path("config").path("Env").toString()).contains("FROM_BUILD=1");
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(this::assertNothingLeftBehind);
+        assertThat(Files.readAllLines(Path.of("/proc/self/mountinfo")))
+                .noneMatch(line -> line.contains(settings.storageRoot() + "/overlay/"));
+    }
+
     private void assertNothingLeftBehind() throws IOException {
         assertThat(buildah("images", "--noheading", "--format", "{{.Name}}:{{.Tag}}"))
                 .doesNotContain("swell-build");

@@ -38,7 +38,7 @@ class BuildahCommandLineTest {
 
         assertThat(strategy.buildCommand(job, "localhost/swell-build/bd-1:x", scratch)).containsExactly(
                 "/usr/bin/buildah", "--root", "/data/storage", "--runroot", "/data/run", "--storage-driver", "overlay",
-                "build", "--isolation", "chroot", "--platform", "linux/arm64", "--layers=false", "--pull=newer",
+                "build", "--isolation", "chroot", "--platform", "linux/arm64", "--layers=false", "--force-rm", "--pull=newer",
                 "--authfile", scratch.authFile().toString(),
                 "-f", workDir.resolve("Containerfile").toString(),
                 "-t", "localhost/swell-build/bd-1:x", workDir.resolve("context").toString());

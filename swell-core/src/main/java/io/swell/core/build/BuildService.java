@@ -330,7 +330,7 @@ public final class BuildService implements AutoCloseable {
 
     private static void prepare(Path workDir, BuildSpec spec) throws IOException {
         Files.createDirectories(workDir);
-        Files.writeString(workDir.resolve("Containerfile"), spec.containerFile(), StandardCharsets.UTF_8);
+        Files.writeString(workDir.resolve("Containerfile"), spec.buildFile(), StandardCharsets.UTF_8);
         Path context = Files.createDirectories(workDir.resolve("context"));
         if (spec.context() != null) {
             copyTree(spec.context(), context);

@@ -63,7 +63,10 @@ public final class FreezeFile {
     }
 
     private static String envPair(String entry) {
-        int eq = entry.indexOf('=');
+        int eq = entry == null ? -1 : entry.indexOf('=');
+        if (eq <= 0) {
+            throw SwellException.badRequest("Invalid containerConfig env entry '" + entry + "' - use NAME=VALUE");
+        }
         String name = entry.substring(0, eq);
         if (!name.matches("[A-Za-z_][A-Za-z0-9_]*")) {
             throw SwellException.badRequest("Invalid containerConfig env name '" + name + "'");

@@ -24,4 +24,16 @@ public sealed interface PushTarget {
      * which Swell imports the image into its built-in image store.
      */
     record Layout(Path directory, String tag) implements PushTarget {}
+
+    /**
+     * A squashfs of the built root filesystem, handed to {@code image} to package and publish (Singularity SIF).
+     *
+     * @param description where it goes, for logs (e.g. {@code oras://host/repo:tag})
+     */
+    record Squashfs(SquashfsImage image, String description) implements PushTarget {
+        @Override
+        public String toString() {
+            return "Squashfs[" + description + "]";
+        }
+    }
 }

@@ -15,6 +15,8 @@ import io.swell.core.build.id.MultiPlatformIds;
 import io.swell.core.build.id.TargetImageNamer;
 import io.swell.core.build.template.PackageContainerFiles;
 import io.swell.core.images.BuiltinImageStore;
+import io.swell.core.sif.SifImage;
+import io.swell.core.sif.SingularityDefinition;
 import io.swell.core.store.BuildRecord;
 import io.swell.core.store.BuildStore;
 import io.swell.core.store.ContentStore;
@@ -25,6 +27,7 @@ import io.swell.registry.RegistryClient;
 import io.swell.registry.RegistryEndpoints;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.Base64;
 
 /**
@@ -80,8 +83,9 @@ public final class BuildRequests {
 
     /** Resolves and, unless the image exists, submits the build. */
     public Resolved submit(SubmitContainerTokenRequest req, String clientIp) {
-        if ("sif".equals(req.format())) {
-            throw SwellException.notImplemented("Singularity builds are not enabled on this server yet");
+        boolean sif = TargetImageNamer.Format.ofRequest(req.format()) == TargetImageNamer.Format.SINGULARITY;
+        if (sif) {
+            SingularityRequests.check(req);
         }
         if (req.isFreeze() && (req.buildRepository() == null || req.buildRepository().isBlank())) {
             throw SwellException.badRequest("Build repository must be specified when using freeze mode");
@@ -91,7 +95,7 @@ public final class BuildRequests {
         String baseFile = null;
         if (req.packages() != null) {
             // The Containerfile comes from Swell's templates; its conda.yml goes into the build context.
-            var generated = PackageContainerFiles.generate(req.packages(), req.buildTemplate(), false);
+            var generated = PackageContainerFiles.generate(req.packages(), req.buildTemplate(), sif);
             baseFile = generated.containerFile();
             condaFile = generated.condaFile();
             if (condaFile != null) {
@@ -101,14 +105,28 @@ public final class BuildRequests {
         } else if (req.containerFile() != null && !req.containerFile().isBlank()) {
             baseFile = decode(req.containerFile());
         }
-        String containerFile = req.isFreeze() ? freezeFile(req, contextFiles, baseFile) : baseFile;
+        String containerFile = !req.isFreeze() ? baseFile
+                : sif ? SingularityRequests.freezeFile(req, baseFile)
+                : freezeFile(req, contextFiles, baseFile);
+        // A Singularity definition is checked now (a bad one is a 400) and built through its Containerfile form.
+        SingularityDefinition definition = sif ? SingularityDefinition.parse(containerFile) : null;
+        String buildFile = sif ? definition.containerfile() : containerFile;
+        if (sif) {
+            definition.contextFiles().forEach((name, text) ->
+                    contextFiles.put(name, content.put(text.getBytes(StandardCharsets.UTF_8), null).path()));
+        }
+        TargetImageNamer.Format format = sif ? TargetImageNamer.Format.SINGULARITY : TargetImageNamer.Format.DOCKER;
         HashedPlatform platform = HashedPlatform.parse(req.containerPlatform());
         String repository = repository(req.buildRepository());
+        if (sif && builtin.holds(ImageRef.parse(repository))) {
+            throw SwellException.badRequest("Singularity images are pushed to a registry: give a 'buildRepository'"
+                    + " outside this server's own image store");
+        }
         // The id hashes the context's declared tar digest, so a cache hit is answered before fetching it.
         ContainerLayer contextForId = req.buildContext();
         String containerId = ContainerIdCalculator.makeContainerId(containerFile, condaFile, platform, repository,
                 contextForId, req.isFreeze() ? req.containerConfig() : null);
-        String targetImage = TargetImageNamer.makeTargetImage(TargetImageNamer.Format.DOCKER, repository,
+        String targetImage = TargetImageNamer.makeTargetImage(format, repository,
                 containerId, condaFile, req.nameStrategy());
         if (req.isDryRun()) {
             // Names and ids only: nothing is built or pushed (Wave answers the id as <containerId>_0).
@@ -121,7 +139,7 @@ public final class BuildRequests {
                 name = plan.parent().targetImage();
                 id = plan.parent().containerId();
             }
-            return new Resolved(name, null, exists(ImageRef.parse(name)), BuildIds.dryRun(id));
+            return new Resolved(name, null, exists(imageOf(name)), BuildIds.dryRun(id));
         }
         if (platform.isMulti()) {
             var plan = MultiPlatformIds.plan(containerFile, condaFile, contextForId,
@@ -129,12 +147,15 @@ public final class BuildRequests {
                     req.nameStrategy(), targetImage);
             return multiPlatform(plan, containerFile, contextForId, contextFiles, clientIp);
         }
-        ImageRef target = ImageRef.parse(targetImage);
+        ImageRef target = imageOf(targetImage);
         if (exists(target)) {
             return cacheHit(targetImage);
         }
+        PushTarget push = sif
+                ? new PushTarget.Squashfs(new SifImage(definition, target, registry, Clock.systemUTC()), targetImage)
+                : pushTarget(containerId, target);
         BuildStore.Claim claim = builds.submit(new BuildSpec(containerId, targetImage, platform.value(),
-                containerFile, fetchContext(contextForId), contextFiles, pushTarget(containerId, target), clientIp));
+                containerFile, buildFile, fetchContext(contextForId), contextFiles, push, clientIp));
         return new Resolved(targetImage, claim.record(), false);
     }
 
@@ -198,7 +219,7 @@ public final class BuildRequests {
         for (MultiPlatformIds.Build child : plan.children()) {
             ImageRef target = ImageRef.parse(child.targetImage());
             BuildRecord record = exists(target) ? null : builds.submit(new BuildSpec(child.containerId(),
-                    child.targetImage(), child.platform().value(), containerFile, context, contextFiles,
+                    child.targetImage(), child.platform().value(), containerFile, containerFile, context, contextFiles,
                     pushTarget(child.containerId(), target), clientIp)).record();
             parts.add(new PlatformPart(child.platform().value(), target, record));
         }
@@ -230,6 +251,12 @@ public final class BuildRequests {
         }
         ImageRef image = ImageRef.parse(req.containerImage().trim());
         return io.swell.core.build.FreezeFile.fromImage(image.toString(), config, added);
+    }
+
+    /** The registry image of a target name: a SIF image's {@code oras://} is how clients pull it, not part of it. */
+    private static ImageRef imageOf(String targetImage) {
+        return ImageRef.parse(targetImage.startsWith(TargetImageNamer.ORAS_PREFIX)
+                ? targetImage.substring(TargetImageNamer.ORAS_PREFIX.length()) : targetImage);
     }
 
     private boolean exists(ImageRef target) {

@@ -8,6 +8,7 @@ import io.swell.api.SubmitContainerTokenRequest;
 import io.swell.api.SubmitContainerTokenResponse;
 import io.swell.api.SwellException;
 import io.swell.core.build.BuildService;
+import io.swell.core.build.id.TargetImageNamer;
 import io.swell.core.proxy.ProxyService;
 import io.swell.core.store.BuildRecord;
 import io.swell.core.store.ContainerRequestRecord;
@@ -175,6 +176,9 @@ public final class ContainerRequestService {
         if (req.format() != null && !req.format().equals("sif") && !req.format().equals("docker")) {
             throw SwellException.badRequest("Invalid 'format' value '" + req.format() + "' - use 'sif' or 'docker'");
         }
+        if ("sif".equals(req.format()) && !req.isFreeze()) {
+            throw SwellException.badRequest("Singularity build is only allowed enabling freeze mode");
+        }
         if (req.isMirror() && req.isFreeze()) {
             throw SwellException.badRequest("Freeze and mirror cannot be requested together");
         }
@@ -196,17 +200,19 @@ public final class ContainerRequestService {
             throw SwellException.badRequest("Missing container image or container file to freeze");
         }
         BuildRequests.Resolved build = buildRequests.submit(req, clientIp);
-        ImageRef image = ImageRef.parse(build.targetImage());
         Instant now = clock.instant();
         String token = tokens.next();
         boolean freeze = req.isFreeze();
-        // A frozen image is durable: clients pull its real name, and the token only names the request.
-        String targetImage = freeze ? image.toString()
-                : serverHost + "/wt/" + token + "/" + image.pathWithReference();
+        // A frozen image is durable: clients pull its real name (oras://… for a SIF image), and the token only
+        // names the request. Only frozen builds may be SIF images.
+        String name = build.targetImage().startsWith(TargetImageNamer.ORAS_PREFIX) ? build.targetImage()
+                : ImageRef.parse(build.targetImage()).toString();
+        String targetImage = freeze ? name
+                : serverHost + "/wt/" + token + "/" + ImageRef.parse(name).pathWithReference();
         String buildId = build.build() != null ? build.build().buildId() : build.knownId();
         // A dry run names a build that does not exist: its record keeps no build id to wait for. A cache hit keeps
         // the finished build's id (when Swell made the image), so its status names the build.
-        store.insert(new ContainerRequestRecord(token, now, now.plus(tokenLifetime), false, image.toString(),
+        store.insert(new ContainerRequestRecord(token, now, now.plus(tokenLifetime), false, name,
                 req.containerPlatform(), null, req.towerEndpoint(), req.towerWorkspaceId(), req.fingerprint(),
                 req.timestamp(), clientIp, targetImage, null, null, req.isDryRun() ? null : buildId, freeze, false));
         boolean done = build.cached() || build.build() != null && build.build().isDone();
@@ -214,7 +220,7 @@ public final class ContainerRequestService {
                 : done ? build.build().state() == BuildRecord.State.SUCCEEDED : null;
         boolean v2 = version == ApiVersion.V2;
         return new SubmitContainerTokenResponse(token, freeze ? null : token, targetImage,
-                freeze ? null : now.plus(tokenLifetime), image.toString(), buildId, v2 ? done : null,
+                freeze ? null : now.plus(tokenLifetime), name, buildId, v2 ? done : null,
                 v2 ? freeze : null, v2 ? Boolean.FALSE : null, null, v2 ? succeeded : null);
     }
 

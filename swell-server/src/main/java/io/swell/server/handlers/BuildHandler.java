@@ -19,7 +19,8 @@ public final class BuildHandler {
     public void record(Exchange ex) {
         BuildRecord b = find(ex.param(0));
         ex.json(200, new BuildRecordResponse(b.buildId(), b.containerFile(), b.targetImage(), b.createdAt(),
-                b.isDone() ? seconds(b) : null, b.exitCode(), b.platform(), "DOCKER", b.digest(), b.state().name(),
+                b.isDone() ? seconds(b) : null, b.exitCode(), b.platform(),
+                b.targetImage().startsWith("oras://") ? "SINGULARITY" : "DOCKER", b.digest(), b.state().name(),
                 b.reason()));
     }
 

@@ -45,8 +45,7 @@ class ClientRequestsReplayIT {
         }
 
         boolean asksForAnUnbuiltFeature() {
-            return "sif".equals(body.path("format").asString(""))
-                    || body.path("containerIncludes").isArray() && !body.path("containerIncludes").isEmpty()
+            return body.path("containerIncludes").isArray() && !body.path("containerIncludes").isEmpty()
                     || "required".equals(body.path("scanMode").asString(""));
         }
     }

@@ -1,0 +1,264 @@
+package io.swell.server.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.swell.testing.LocalRegistry;
+import io.swell.testing.TestImages;
+import io.swell.testing.ToolCommand;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Singularity SIF builds without a singularity binary: a definition file is built with buildah, completed with the
+ * {@code /.singularity.d} metadata, squashed with mksquashfs, wrapped in a SIF file by Swell and pushed as an ORAS
+ * artifact to a basic-auth registry. The pulled blob is checked with the real siftool and unsquashfs.
+ */
+@Tag("slow")
+class SifBuildIT {
+    private static final String USER = "sylabs";
+    private static final String PASSWORD = "sif-push-secret";
+    private static final Duration BUILD_TIME = Duration.ofMinutes(3);
+
+    @TempDir
+    static Path tmp;
+
+    private static LocalRegistry source;
+    private static LocalRegistry target;
+    private static SwellInstance swell;
+
+    @BeforeAll
+    static void start() {
+        source = Fixtures.registryWithBusybox(tmp.resolve("image"));
+        TestImages.push(TestImages.multiArchLayout(tmp.resolve("multi"), "1"), source.hostPort() + "/lib/multi:1",
+                null);
+        target = LocalRegistry.withBasicAuth(USER, PASSWORD);
+        swell = SwellInstance.start(tmp.resolve("swell"), """
+                registries:
+                  "%s": {username: %s, password: %s}
+                insecureRegistries: ["%s", "%s"]
+                """.formatted(target.hostPort(), USER, PASSWORD, source.hostPort(), target.hostPort()));
+    }
+
+    @AfterAll
+    static void stop() {
+        Fixtures.closeAll(swell, target, source);
+    }
+
+    @Test
+    void aDefinitionFileBuildIsPushedAsAnOrasSifThatSiftoolReads() throws Exception {
+        String definition = """
+                Bootstrap: docker
+                From: %s/lib/busybox:1
+
+                %%files
+                    greeting.txt /opt/greeting.txt
+
+                %%post
+                    echo "made by post" > /post.txt
+                    test -f /opt/greeting.txt
+
+                %%environment
+                    export GREETING="hello sif"
+
+                %%runscript
+                    echo "running with $GREETING"
+
+                %%labels
+                    Author swell-tests
+                """.formatted(source.hostPort());
+        ObjectNode request = sifRequest(definition, "/sif");
+        request.set("buildContext", LayerTarball.ofTextFiles(Map.of("/greeting.txt", "hi from the context\n")).json());
+
+        JsonNode answer = Http.submit(swell, request);
+
+        String image = answer.path("targetImage").asString();
+        assertThat(image).startsWith("oras://" + target.hostPort() + "/sif:");
+        assertThat(answer.path("containerImage").asString()).isEqualTo(image);
+        assertThat(answer.path("freeze").asBoolean()).isTrue();
+        assertThat(answer.path("buildId").asString()).matches(Builds.BUILD_ID);
+        JsonNode status = Builds.awaitDone(swell, answer.path("requestId").asString(), BUILD_TIME);
+        assertThat(status.path("succeeded").asBoolean())
+                .as("%s\n%s", status, Builds.logs(swell, answer.path("buildId").asString())).isTrue();
+
+        JsonNode record = Builds.record(swell, answer.path("buildId").asString());
+        assertThat(record.path("format").asString()).isEqualTo("SINGULARITY");
+        assertThat(record.path("dockerFile").asString()).isEqualTo(definition);
+        Path sif = pullSif(image, tmp.resolve("image.sif"));
+        String list = siftool("list", sif.toString());
+        assertThat(list).contains("Def.FILE").contains("FS (Squashfs/*System/amd64)");
+        assertThat(list.lines().filter(l -> l.contains("JSON.Generic")).count()).isEqualTo(2);
+        assertThat(siftool("info", "4", sif.toString())).contains("Squashfs").contains("amd64");
+        assertThat(siftool("dump", "1", sif.toString())).isEqualTo(definition);
+        assertThat(Http.JSON.readTree(siftool("dump", "2", sif.toString())).path("data").path("attributes")
+                .path("labels").path("Author").asString()).isEqualTo("swell-tests");
+
+        Path rootfs = unsquash(sif, tmp.resolve("rootfs"));
+        assertThat(Files.readString(rootfs.resolve("post.txt"))).isEqualTo("made by post\n");
+        assertThat(Files.readString(rootfs.resolve("opt/greeting.txt"))).isEqualTo("hi from the context\n");
+        assertThat(rootfs.resolve(".swell-singularity-post.sh")).doesNotExist();
+        assertThat(Files.readString(rootfs.resolve(".singularity.d/Singularity"))).isEqualTo(definition);
+        assertThat(Http.JSON.readTree(Files.readString(rootfs.resolve(".singularity.d/labels.json"))).path("Author")
+                .asString()).isEqualTo("swell-tests");
+        // What `singularity run` does, minus the namespaces: source the environment, run the runscript.
+        String run = ToolCommand.run(Duration.ofSeconds(30), List.of("chroot", rootfs.toString(), "/bin/sh", "-c",
+                "for f in /.singularity.d/env/*.sh; do . \"$f\"; done; exec /.singularity.d/runscript"));
+        assertThat(run.strip()).isEqualTo("running with hello sif");
+
+        // Inspect gives what a client needs to download the SIF over https (the one layer's digest).
+        Http.Answer inspect = Http.postJson(swell.uri("/v1alpha1/inspect"),
+                Http.JSON.createObjectNode().put("containerImage", image.substring("oras://".length())));
+        assertThat(inspect.status()).as("%s", inspect).isEqualTo(200);
+        assertThat(inspect.json().path("container").path("manifest").path("layers").get(0).path("mediaType")
+                .asString()).isEqualTo("application/vnd.sylabs.sif.layer.v1.sif");
+
+        // The same request again is a cache hit on the pushed artifact.
+        JsonNode again = Http.submit(swell, sifRequest(definition, "/sif")
+                .set("buildContext", request.get("buildContext")));
+        assertThat(again.path("targetImage").asString()).isEqualTo(image);
+        assertThat(again.path("cached").asBoolean()).isTrue();
+    }
+
+    @Test
+    void anArm64SifHasAnArm64PrimaryPartition() throws Exception {
+        ObjectNode request = sifRequest("""
+                Bootstrap: docker
+                From: %s/lib/multi:1
+
+                %%post
+                    uname -m > /arch.txt
+                """.formatted(source.hostPort()), "/sif-arm");
+        request.put("containerPlatform", "linux/arm64");
+
+        JsonNode answer = Http.submit(swell, request);
+        JsonNode status = Builds.awaitDone(swell, answer.path("requestId").asString(), BUILD_TIME);
+        assertThat(status.path("succeeded").asBoolean())
+                .as("%s\n%s", status, Builds.logs(swell, answer.path("buildId").asString())).isTrue();
+
+        Path sif = pullSif(answer.path("targetImage").asString(), tmp.resolve("arm64.sif"));
+        assertThat(siftool("list", sif.toString())).contains("FS (Squashfs/*System/arm64)");
+        assertThat(siftool("header", sif.toString())).contains("arm64");
+        assertThat(Files.readString(unsquash(sif, tmp.resolve("arm64-rootfs")).resolve("arch.txt")))
+                .isEqualTo("aarch64\n");
+    }
+
+    @Test
+    void aFreezeOfAnImageWithConfigBecomesADefinitionWithEnvironmentAndRunscript() throws Exception {
+        ObjectNode request = Http.containerRequest(source.hostPort() + "/lib/busybox:1")
+                .put("format", "sif").put("freeze", true).put("buildRepository", target.hostPort() + "/sif-frozen");
+        request.putObject("containerConfig").putArray("env").add("FROZEN=it's cold");
+        ((ObjectNode) request.get("containerConfig")).putArray("entrypoint").add("/bin/echo").add("entry:");
+
+        JsonNode answer = Http.submit(swell, request);
+        JsonNode status = Builds.awaitDone(swell, answer.path("requestId").asString(), BUILD_TIME);
+        assertThat(status.path("succeeded").asBoolean())
+                .as("%s\n%s", status, Builds.logs(swell, answer.path("buildId").asString())).isTrue();
+
+        Path rootfs = unsquash(pullSif(answer.path("targetImage").asString(), tmp.resolve("frozen.sif")),
+                tmp.resolve("frozen-rootfs"));
+        String run = ToolCommand.run(Duration.ofSeconds(30), List.of("chroot", rootfs.toString(), "/bin/sh", "-c",
+                "for f in /.singularity.d/env/*.sh; do . \"$f\"; done; /.singularity.d/runscript \"$FROZEN\""));
+        assertThat(run.strip()).isEqualTo("entry: it's cold");
+    }
+
+    @Test
+    void singularityRequestsAreCheckedBeforeAnythingIsBuilt() {
+        String from = "Bootstrap: docker\nFrom: " + source.hostPort() + "/lib/busybox:1\n";
+        assertRefused(sifRequest(from, "/sif").put("freeze", false), "only allowed enabling freeze mode");
+        assertRefused(sifRequest(from, "/sif").put("containerPlatform", "linux/amd64,linux/arm64"),
+                "Multi-platform builds are not supported for Singularity");
+        assertRefused(sifRequest(from + "%setup\n    touch /tmp/host-file\n", "/sif"), "%setup");
+        assertRefused(sifRequest("Bootstrap: library\nFrom: alpine\n", "/sif"), "bootstrap");
+        assertRefused(sifRequest(from + "%files\n    /etc/passwd /passwd\n", "/sif"), "/etc/passwd");
+        assertRefused(sifRequest("FROM alpine:latest\nRUN apk add curl\n", "/sif"), "not a Dockerfile");
+        ObjectNode builtin = sifRequest(from, "/sif");
+        builtin.put("buildRepository", swell.host() + "/swell/build");
+        assertRefused(builtin, "registry");
+    }
+
+    @Test
+    void aPackagesDryRunIsNamedAfterThePackagesWithTheOrasPrefix() {
+        ObjectNode request = Http.JSON.createObjectNode().put("format", "sif").put("freeze", true)
+                .put("dryRun", true).put("buildRepository", target.hostPort() + "/sif-conda");
+        ObjectNode packages = request.putObject("packages").put("type", "CONDA");
+        packages.putArray("entries").add("salmon=1.10.3");
+        packages.putArray("channels").add("conda-forge").add("bioconda");
+
+        JsonNode answer = Http.submit(swell, request);
+
+        assertThat(answer.path("targetImage").asString())
+                .matches("oras://" + java.util.regex.Pattern.quote(target.hostPort())
+                        + "/sif-conda:salmon-1\\.10\\.3--[0-9a-f]{16}");
+        assertThat(answer.path("buildId").asString()).matches("[0-9a-f]{16}_0");
+    }
+
+    private static void assertRefused(ObjectNode request, String message) {
+        Http.Answer answer = Http.postJson(swell.uri(Builds.V2), request);
+        assertThat(answer.status()).as("%s", answer).isEqualTo(400);
+        assertThat(answer.message()).containsIgnoringCase(message);
+    }
+
+    private static ObjectNode sifRequest(String definition, String repository) {
+        return Builds.request(definition).put("format", "sif").put("freeze", true)
+                .put("buildRepository", target.hostPort() + repository);
+    }
+
+    /** What {@code singularity pull oras://…} does: the manifest, its one SIF layer, the digest checked. */
+    private static Path pullSif(String orasImage, Path file) throws Exception {
+        String ref = orasImage.substring("oras://".length());
+        String repository = ref.substring(ref.indexOf('/') + 1, ref.lastIndexOf(':'));
+        String tag = ref.substring(ref.lastIndexOf(':') + 1);
+        String auth = "Basic " + Base64.getEncoder().encodeToString((USER + ":" + PASSWORD)
+                .getBytes(StandardCharsets.UTF_8));
+        Http.Answer manifest = Http.get(target.baseUri().resolve("/v2/" + repository + "/manifests/" + tag),
+                "Accept", "application/vnd.oci.image.manifest.v1+json", "Authorization", auth);
+        assertThat(manifest.status()).as("%s", manifest).isEqualTo(200);
+        JsonNode json = manifest.json();
+        assertThat(json.path("mediaType").asString()).isEqualTo("application/vnd.oci.image.manifest.v1+json");
+        assertThat(json.path("config").path("mediaType").asString())
+                .isEqualTo("application/vnd.sylabs.sif.config.v1+json");
+        assertThat(json.path("config").path("digest").asString())
+                .isEqualTo("sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a");
+        assertThat(json.path("layers").size()).isEqualTo(1);
+        JsonNode layer = json.path("layers").get(0);
+        assertThat(layer.path("mediaType").asString()).isEqualTo("application/vnd.sylabs.sif.layer.v1.sif");
+        assertThat(layer.path("annotations").path("org.opencontainers.image.title").asString())
+                .isEqualTo("image.sif");
+        Http.Answer blob = Http.get(target.baseUri().resolve("/v2/" + repository + "/blobs/"
+                + layer.path("digest").asString()), "Authorization", auth);
+        assertThat(blob.status()).isEqualTo(200);
+        assertThat("sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(blob.body())))
+                .isEqualTo(layer.path("digest").asString());
+        assertThat((long) blob.body().length).isEqualTo(layer.path("size").asLong());
+        return Files.write(file, blob.body());
+    }
+
+    private static String siftool(String... args) {
+        List<String> command = new java.util.ArrayList<>(List.of("siftool"));
+        command.addAll(List.of(args));
+        return ToolCommand.run(Duration.ofSeconds(30), command);
+    }
+
+    /** Extracts the SIF's primary partition (object 4) and unpacks it with unsquashfs. */
+    private static Path unsquash(Path sif, Path dir) throws Exception {
+        Path squashfs = sif.resolveSibling(sif.getFileName() + ".squashfs");
+        ToolCommand.run(Duration.ofSeconds(60), List.of("sh", "-c",
+                "siftool dump 4 \"$1\" > \"$2\"", "sh", sif.toString(), squashfs.toString()));
+        ToolCommand.run(Duration.ofSeconds(60), List.of("unsquashfs", "-no-progress", "-d", dir.toString(),
+                squashfs.toString()));
+        return dir;
+    }
+}
