@@ -45,6 +45,8 @@ public final class BuildRequests {
     private final RegistryEndpoints endpoints;
     private final Limits limits;
     private final IndexAssembler indexes;
+    /** Wave's limit for the v1 {@code condaFile} ({@code wave.build.max-conda-file-size}). */
+    static final int MAX_CONDA_FILE_CHARS = 50_000;
 
     /**
      * @param defaultRepository build repository when the request names none; {@code null} means the built-in store
@@ -103,7 +105,12 @@ public final class BuildRequests {
                         content.put(condaFile.getBytes(java.nio.charset.StandardCharsets.UTF_8), null).path());
             }
         } else if (req.containerFile() != null && !req.containerFile().isBlank()) {
-            baseFile = decode(req.containerFile());
+            baseFile = decode(req.containerFile(), "containerFile", limits.maxContainerFileChars());
+            if (req.condaFile() != null && !req.condaFile().isBlank()) {
+                // The v1 API: the client's Containerfile installs the environment from conda.yml in the context.
+                condaFile = decode(req.condaFile(), "condaFile", MAX_CONDA_FILE_CHARS);
+                contextFiles.put("conda.yml", content.put(condaFile.getBytes(StandardCharsets.UTF_8), null).path());
+            }
         }
         String containerFile = !req.isFreeze() ? baseFile
                 : sif ? SingularityRequests.freezeFile(req, baseFile)
@@ -296,10 +303,10 @@ public final class BuildRequests {
     }
 
     /** Strict base64 (re-encoding must give the input back), as Wave checks it. */
-    private String decode(String base64) {
-        if (base64.length() > limits.maxContainerFileChars()) {
-            throw SwellException.badRequest("Container file is longer than the limit of "
-                    + limits.maxContainerFileChars() + " base64 characters");
+    private static String decode(String base64, String field, int maxChars) {
+        if (base64.length() > maxChars) {
+            throw SwellException.badRequest("Attribute '" + field + "' is longer than the limit of " + maxChars
+                    + " base64 characters");
         }
         byte[] bytes;
         try {
@@ -308,11 +315,11 @@ public final class BuildRequests {
             bytes = null;
         }
         if (bytes == null || !Base64.getEncoder().encodeToString(bytes).equals(base64)) {
-            throw SwellException.badRequest("Invalid 'containerFile' attribute - make sure it encoded as a base64"
+            throw SwellException.badRequest("Invalid '" + field + "' attribute - make sure it encoded as a base64"
                     + " string");
         }
         String text = new String(bytes, StandardCharsets.UTF_8);
-        if (text.contains("/.docker/config.json") || text.contains("/kaniko")) {
+        if (field.equals("containerFile") && (text.contains("/.docker/config.json") || text.contains("/kaniko"))) {
             throw SwellException.badRequest("Provided container file is not allowed (error code: 100)");
         }
         return text;

@@ -176,6 +176,10 @@ public final class ContainerRequestService {
         if (req.format() != null && !req.format().equals("sif") && !req.format().equals("docker")) {
             throw SwellException.badRequest("Invalid 'format' value '" + req.format() + "' - use 'sif' or 'docker'");
         }
+        if (!blank(req.condaFile()) && blank(req.containerFile())) {
+            throw SwellException.badRequest("Attribute 'condaFile' needs a 'containerFile' that installs it (the"
+                    + " file is added to the build context as conda.yml)");
+        }
         if ("sif".equals(req.format()) && !req.isFreeze()) {
             throw SwellException.badRequest("Singularity build is only allowed enabling freeze mode");
         }
@@ -241,10 +245,6 @@ public final class ContainerRequestService {
     }
 
     private static void refuseUnbuiltFeatures(SubmitContainerTokenRequest req) {
-        if (!blank(req.condaFile())) {
-            throw SwellException.notImplemented("The v1 'condaFile' attribute is not supported - use"
-                    + " /v1alpha2/container with 'packages'");
-        }
         if (req.containerIncludes() != null && !req.containerIncludes().isEmpty()) {
             throw SwellException.notImplemented("Container includes are not enabled on this server yet");
         }

@@ -55,6 +55,7 @@ class PackageBuildIT {
     private static LocalRegistry registry;
     private static SwellInstance swell;
     private static String busybox;
+    private static String standInMamba;
 
     @BeforeAll
     static void start() {
@@ -83,6 +84,26 @@ class PackageBuildIT {
         return request;
     }
 
+    /** Builds (once) a small image whose micromamba is the stand-in script; returns its name. */
+    private static synchronized String standInMamba() {
+        if (standInMamba != null) {
+            return standInMamba;
+        }
+        LayerTarball context = LayerTarball.ofTextFiles(Map.of("/micromamba", STAND_IN_MICROMAMBA));
+        // busybox plus what real base images have and the templates use: applets on the PATH and a root user.
+        String standIn = "FROM " + busybox + "\nRUN /bin/busybox mkdir -p /usr/bin /usr/sbin /etc && /bin/busybox --install -s"
+                + " && echo 'root:x:0:0:root:/root:/bin/sh' > /etc/passwd && echo 'root:x:0:' > /etc/group\n"
+                + "COPY micromamba /usr/local/bin/micromamba\nRUN chmod +x /usr/local/bin/micromamba\n"
+                + "ENV MAMBA_ROOT_PREFIX=/opt/conda\n";
+        JsonNode mamba = Http.submit(swell, Builds.request(standIn, context)
+                .put("buildRepository", registry.hostPort() + "/standin/micromamba"));
+        JsonNode mambaDone = Builds.awaitDone(swell, mamba.path("requestId").asString(), Duration.ofMinutes(2));
+        assertThat(mambaDone.path("succeeded").asBoolean()).as("%s", mambaDone).isTrue();
+
+        standInMamba = mamba.path("containerImage").asString();
+        return standInMamba;
+    }
+
     @Test
     void aDryRunNamesThePackageImageAsWaveDoes() {
         JsonNode tagPrefix = Http.submit(swell, condaRequest(busybox).put("dryRun", true));
@@ -97,18 +118,7 @@ class PackageBuildIT {
 
     @Test
     void condaPackagesBuildEndToEndWithAStandInMicromambaBecauseNoCondaChannelIsReachableHere() throws Exception {
-        LayerTarball context = LayerTarball.ofTextFiles(Map.of("/micromamba", STAND_IN_MICROMAMBA));
-        // busybox plus what real base images have and the templates use: applets on the PATH and a root user.
-        String standIn = "FROM " + busybox + "\nRUN /bin/busybox mkdir -p /usr/bin /usr/sbin /etc && /bin/busybox --install -s"
-                + " && echo 'root:x:0:0:root:/root:/bin/sh' > /etc/passwd && echo 'root:x:0:' > /etc/group\n"
-                + "COPY micromamba /usr/local/bin/micromamba\nRUN chmod +x /usr/local/bin/micromamba\n"
-                + "ENV MAMBA_ROOT_PREFIX=/opt/conda\n";
-        JsonNode mamba = Http.submit(swell, Builds.request(standIn, context)
-                .put("buildRepository", registry.hostPort() + "/standin/micromamba"));
-        JsonNode mambaDone = Builds.awaitDone(swell, mamba.path("requestId").asString(), Duration.ofMinutes(2));
-        assertThat(mambaDone.path("succeeded").asBoolean()).as("%s", mambaDone).isTrue();
-
-        String mambaImage = mamba.path("containerImage").asString();
+        String mambaImage = standInMamba();
         JsonNode answer = Http.submit(swell, condaRequest(mambaImage, mambaImage));
         String buildId = answer.path("buildId").asString();
         PulledImage image = PulledImage.pull(answer.path("targetImage").asString(), tmp.resolve("pulled"));
@@ -125,5 +135,52 @@ class PackageBuildIT {
         assertThat(lock.status()).isEqualTo(200);
         assertThat(new String(lock.body(), StandardCharsets.UTF_8)).contains("@EXPLICIT").contains("samtools");
         assertThat(answer.path("containerImage").asString()).contains(":samtools-1.17--");
+    }
+
+    @Test
+    void condaPackagesBuildASingularityImageWithAStandInMicromambaBecauseNoCondaChannelIsReachableHere() {
+        String mambaImage = standInMamba();
+        ObjectNode request = condaRequest(mambaImage, mambaImage).put("format", "sif").put("freeze", true)
+                .put("buildRepository", registry.hostPort() + "/sif-conda");
+
+        JsonNode answer = Http.submit(swell, request);
+
+        String image = answer.path("targetImage").asString();
+        assertThat(image).startsWith("oras://" + registry.hostPort() + "/sif-conda:samtools-1.17--");
+        JsonNode status = Builds.awaitDone(swell, answer.path("requestId").asString(), Duration.ofMinutes(2));
+        String buildId = answer.path("buildId").asString();
+        assertThat(status.path("succeeded").asBoolean()).as("%s\n%s", status, Builds.logs(swell, buildId)).isTrue();
+        Path sif = SifFiles.pull(registry, image, tmp.resolve("conda.sif"), null);
+        assertThat(SifFiles.siftool("list", sif.toString())).contains("FS (Squashfs/*System/amd64)");
+        Path rootfs = SifFiles.unsquash(sif, tmp.resolve("conda-sif-rootfs"));
+        assertThat(rootfs.resolve("opt/conda/conda-meta/installed")).content(StandardCharsets.UTF_8)
+                .contains("conda-forge::procps-ng");
+        assertThat(rootfs.resolve("opt/conda/conda-meta/environment.yml")).content(StandardCharsets.UTF_8)
+                .contains("bioconda::samtools=1.17");
+        assertThat(rootfs.resolve(".singularity.d/env/90-environment.sh")).content(StandardCharsets.UTF_8)
+                .contains("MAMBA_ROOT_PREFIX/bin");
+        Http.Answer lock = Http.get(swell.uri("/v1alpha1/builds/" + buildId + "/condalock"));
+        assertThat(lock.status()).isEqualTo(200);
+        assertThat(new String(lock.body(), StandardCharsets.UTF_8)).contains("@EXPLICIT").contains("samtools");
+    }
+
+    @Test
+    void theV1CondaFileGoesIntoTheBuildContextAndNamesTheImage() throws Exception {
+        String condaFile = "name: tools\ndependencies:\n  - bioconda::samtools=1.17\n";
+        ObjectNode request = Builds.request("FROM " + busybox + "\nCOPY conda.yml /opt/conda.yml\n")
+                .put("condaFile", Builds.base64(condaFile));
+
+        JsonNode answer = Http.submit(swell, "/container-token", request);
+
+        // Wave names the image after the environment's name when it has one, else after its packages.
+        assertThat(answer.path("targetImage").asString()).contains(":tools--");
+        PulledImage image = PulledImage.pull(answer.path("targetImage").asString(), tmp.resolve("v1-conda"));
+        assertThat(image.unpack(tmp.resolve("v1-conda-bundle")).resolve("opt/conda.yml"))
+                .content(StandardCharsets.UTF_8).isEqualTo(condaFile);
+
+        Http.Answer withoutFile = Http.postJson(swell.uri("/container-token"), Http.JSON.createObjectNode()
+                .put("containerImage", busybox).put("condaFile", Builds.base64(condaFile)));
+        assertThat(withoutFile.status()).isEqualTo(400);
+        assertThat(withoutFile.message()).contains("needs a 'containerFile'");
     }
 }

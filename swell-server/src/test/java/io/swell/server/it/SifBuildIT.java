@@ -5,13 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.swell.testing.LocalRegistry;
 import io.swell.testing.TestImages;
 import io.swell.testing.ToolCommand;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -216,49 +212,15 @@ class SifBuildIT {
                 .put("buildRepository", target.hostPort() + repository);
     }
 
-    /** What {@code singularity pull oras://…} does: the manifest, its one SIF layer, the digest checked. */
-    private static Path pullSif(String orasImage, Path file) throws Exception {
-        String ref = orasImage.substring("oras://".length());
-        String repository = ref.substring(ref.indexOf('/') + 1, ref.lastIndexOf(':'));
-        String tag = ref.substring(ref.lastIndexOf(':') + 1);
-        String auth = "Basic " + Base64.getEncoder().encodeToString((USER + ":" + PASSWORD)
-                .getBytes(StandardCharsets.UTF_8));
-        Http.Answer manifest = Http.get(target.baseUri().resolve("/v2/" + repository + "/manifests/" + tag),
-                "Accept", "application/vnd.oci.image.manifest.v1+json", "Authorization", auth);
-        assertThat(manifest.status()).as("%s", manifest).isEqualTo(200);
-        JsonNode json = manifest.json();
-        assertThat(json.path("mediaType").asString()).isEqualTo("application/vnd.oci.image.manifest.v1+json");
-        assertThat(json.path("config").path("mediaType").asString())
-                .isEqualTo("application/vnd.sylabs.sif.config.v1+json");
-        assertThat(json.path("config").path("digest").asString())
-                .isEqualTo("sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a");
-        assertThat(json.path("layers").size()).isEqualTo(1);
-        JsonNode layer = json.path("layers").get(0);
-        assertThat(layer.path("mediaType").asString()).isEqualTo("application/vnd.sylabs.sif.layer.v1.sif");
-        assertThat(layer.path("annotations").path("org.opencontainers.image.title").asString())
-                .isEqualTo("image.sif");
-        Http.Answer blob = Http.get(target.baseUri().resolve("/v2/" + repository + "/blobs/"
-                + layer.path("digest").asString()), "Authorization", auth);
-        assertThat(blob.status()).isEqualTo(200);
-        assertThat("sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(blob.body())))
-                .isEqualTo(layer.path("digest").asString());
-        assertThat((long) blob.body().length).isEqualTo(layer.path("size").asLong());
-        return Files.write(file, blob.body());
+    private static Path pullSif(String orasImage, Path file) {
+        return SifFiles.pull(target, orasImage, file, USER + ":" + PASSWORD);
     }
 
     private static String siftool(String... args) {
-        List<String> command = new java.util.ArrayList<>(List.of("siftool"));
-        command.addAll(List.of(args));
-        return ToolCommand.run(Duration.ofSeconds(30), command);
+        return SifFiles.siftool(args);
     }
 
-    /** Extracts the SIF's primary partition (object 4) and unpacks it with unsquashfs. */
-    private static Path unsquash(Path sif, Path dir) throws Exception {
-        Path squashfs = sif.resolveSibling(sif.getFileName() + ".squashfs");
-        ToolCommand.run(Duration.ofSeconds(60), List.of("sh", "-c",
-                "siftool dump 4 \"$1\" > \"$2\"", "sh", sif.toString(), squashfs.toString()));
-        ToolCommand.run(Duration.ofSeconds(60), List.of("unsquashfs", "-no-progress", "-d", dir.toString(),
-                squashfs.toString()));
-        return dir;
+    private static Path unsquash(Path sif, Path dir) {
+        return SifFiles.unsquash(sif, dir);
     }
 }
