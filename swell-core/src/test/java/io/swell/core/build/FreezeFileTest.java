@@ -48,4 +48,15 @@ class FreezeFileTest {
         assertThatThrownBy(() -> FreezeFile.fromImage("x\nRUN evil", null, List.of()))
                 .isInstanceOf(SwellException.class);
     }
+
+    @Test
+    void anEnvEntryWithoutAValueIsABadRequestNotACrash() {
+        for (String entry : List.of("NOVALUE", "=1")) {
+            assertThatThrownBy(() -> FreezeFile.fromImage("x",
+                    new ContainerConfig(null, null, List.of(entry), null, null), List.of()))
+                    .isInstanceOfSatisfying(SwellException.class,
+                            e -> assertThat(e.code()).isEqualTo(io.swell.api.ErrorCode.BAD_REQUEST))
+                    .hasMessageContaining("use NAME=VALUE");
+        }
+    }
 }
