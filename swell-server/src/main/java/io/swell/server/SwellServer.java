@@ -124,7 +124,8 @@ public final class SwellServer implements AutoCloseable {
                 new JdbcImageTagStore(database.dataSource()));
         var strategy = new BuildahBuildStrategy(BuildahSettings.under(data)
                 .withStorageDriver(config.build().storageDriver())
-                .withInsecureRegistries(config.insecureRegistries()));
+                .withInsecureRegistries(config.insecureRegistries())
+                .withSingularityBinary(config.build().singularityBinary()));
         var builds = new BuildService(new JdbcBuildStore(database.dataSource()), new FileLogStore(data.resolve("logs")),
                 strategy, Clock.systemUTC(), new BuildSettings(data.resolve("builds"), config.build().maxConcurrent(),
                         config.build().timeout(), config.build().failureRetention()));

@@ -82,6 +82,10 @@ public final class BuildahBuildStrategy implements BuildStrategy {
         boolean built = false;
         boolean interrupted = false;
         try {
+            if (job.target() instanceof PushTarget.Squashfs squashfs && settings.singularityBinary() != null) {
+                return new SingularityBinaryBuild(settings, job, log).run(squashfs.image(), scratch, environment,
+                        deadline);
+            }
             BuildahProcess.Result build = BuildahProcess.run(buildCommand(job, localName, scratch), environment,
                     job.workDir(), deadline, log);
             if (!build.succeeded()) {

@@ -17,9 +17,11 @@ import java.util.regex.Pattern;
  * @param buildahBinary      the buildah executable: an absolute path, or a name looked up on Swell's own PATH
  * @param insecureRegistries registries ({@code host[:port]}) that base images may be pulled from over plain http
  *                           or without TLS verification; a plain-http push target is added for its own build
+ * @param singularityBinary  a {@code singularity} or {@code apptainer} executable that builds SIF images from their
+ *                           definition file instead of buildah + mksquashfs, or {@code null} (the default)
  */
 public record BuildahSettings(Path storageRoot, Path runRoot, String storageDriver, String buildahBinary,
-        List<String> insecureRegistries) {
+        List<String> insecureRegistries, String singularityBinary) {
 
     /** The default storage driver. */
     public static final String OVERLAY = "overlay";
@@ -50,17 +52,25 @@ public record BuildahSettings(Path storageRoot, Path runRoot, String storageDriv
     /** Keeps storage in {@code dataDir/buildah/storage} and {@code dataDir/buildah/run}, overlay driver. */
     public static BuildahSettings under(Path dataDir) {
         Path home = dataDir.resolve("buildah");
-        return new BuildahSettings(home.resolve("storage"), home.resolve("run"), OVERLAY, "buildah", List.of());
+        return new BuildahSettings(home.resolve("storage"), home.resolve("run"), OVERLAY, "buildah", List.of(), null);
     }
 
     /** Returns a copy with another storage driver ({@link #OVERLAY} or {@link #VFS}). */
     public BuildahSettings withStorageDriver(String driver) {
-        return new BuildahSettings(storageRoot, runRoot, driver, buildahBinary, insecureRegistries);
+        return new BuildahSettings(storageRoot, runRoot, driver, buildahBinary, insecureRegistries,
+                singularityBinary);
     }
 
     /** Returns a copy that may pull base images from {@code registries} over plain http. */
     public BuildahSettings withInsecureRegistries(List<String> registries) {
-        return new BuildahSettings(storageRoot, runRoot, storageDriver, buildahBinary, registries);
+        return new BuildahSettings(storageRoot, runRoot, storageDriver, buildahBinary, registries,
+                singularityBinary);
+    }
+
+    /** Returns a copy that builds SIF images with {@code binary} ({@code null}: Swell's own pipeline). */
+    public BuildahSettings withSingularityBinary(String binary) {
+        return new BuildahSettings(storageRoot, runRoot, storageDriver, buildahBinary, insecureRegistries,
+                binary == null || binary.isBlank() ? null : binary);
     }
 
     /** A buildah command line on this storage: {@code buildah --root .. --runroot .. --storage-driver .. <subcommand>}. */

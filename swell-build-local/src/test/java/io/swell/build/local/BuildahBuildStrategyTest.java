@@ -69,7 +69,7 @@ class BuildahBuildStrategyTest {
         base = open.hostPort() + "/lib/busybox:1";
         TestImages.push(busybox, base, null);
         settings = new BuildahSettings(root.resolve("storage"), root.resolve("run"), BuildahSettings.OVERLAY,
-                "buildah", List.of(open.hostPort()));
+                "buildah", List.of(open.hostPort()), null);
         strategy = new BuildahBuildStrategy(settings);
     }
 
@@ -258,6 +258,21 @@ class BuildahBuildStrategyTest {
                 squashfsListing.addAll(ToolCommand.run(Duration.ofSeconds(30),
                         List.of("unsquashfs", "-l", squashfs.toString())).lines().toList());
                 return BuildOutcome.success("sha256:" + "0".repeat(64));
+            }
+
+            @Override
+            public String definition() {
+                return "Bootstrap: docker\nFrom: " + base + "\n";
+            }
+
+            @Override
+            public String baseImage() {
+                return base;
+            }
+
+            @Override
+            public BuildOutcome publishSif(Path sif, BuildLog buildLog) {
+                throw new AssertionError("buildah builds hand over a squashfs, not a SIF");
             }
         };
 

@@ -28,7 +28,7 @@ class BuildahCommandLineTest {
 
     private final BuildahBuildStrategy strategy = new BuildahBuildStrategy(
             new BuildahSettings(Path.of("/data/storage"), Path.of("/data/run"), "overlay", "/usr/bin/buildah",
-                    List.of()));
+                    List.of(), null));
 
     @Test
     void buildRunsChrootIsolatedWithoutLayerCacheInOwnStorage() throws IOException {

@@ -52,15 +52,36 @@ public final class SifImage implements SquashfsImage {
             throw new IllegalStateException("publish before prepare");
         }
         Path sif = workDir.resolve(OrasArtifact.TITLE);
-        String where = "oras://" + target;
         try {
             SifContent content = new SifContent(definition.text(), List.of(
                     new SifJson("inspect-metadata.json", inspectMetadata),
                     new SifJson("oci-config.json", SingularityRootFs.ociConfig(imageConfigJson))),
                     squashfs, SifArch.fromPlatform(platform));
-            long size = SifWriter.system().write(content, sif);
+            SifWriter.system().write(content, sif);
+        } catch (IOException | IllegalArgumentException e) {
+            String reason = "Cannot write the SIF image: " + e.getMessage();
+            log.line("ERROR: " + reason);
+            return BuildOutcome.failure(-1, reason);
+        }
+        return publishSif(sif, log);
+    }
+
+    @Override
+    public String definition() {
+        return definition.text();
+    }
+
+    @Override
+    public String baseImage() {
+        return definition.from();
+    }
+
+    @Override
+    public BuildOutcome publishSif(Path sif, BuildLog log) {
+        String where = "oras://" + target;
+        try {
             Digest digest = sha256(sif);
-            log.line("SIF image written: " + size + " bytes, " + digest);
+            log.line("SIF image: " + Files.size(sif) + " bytes, " + digest);
             log.line("Pushing " + where);
             Digest manifest = OrasArtifact.push(registry, target, sif, digest);
             log.line("Pushed " + where + " (manifest " + manifest + ")");
@@ -69,8 +90,8 @@ public final class SifImage implements SquashfsImage {
             String reason = "Cannot push the SIF image to " + where + ": " + e.getMessage();
             log.line("ERROR: " + reason);
             return BuildOutcome.failure(-1, reason);
-        } catch (IOException | IllegalArgumentException e) {
-            String reason = "Cannot write the SIF image: " + e.getMessage();
+        } catch (IOException e) {
+            String reason = "Cannot read the SIF image: " + e.getMessage();
             log.line("ERROR: " + reason);
             return BuildOutcome.failure(-1, reason);
         }

@@ -85,7 +85,9 @@ public final class ConfigLoader {
                         "build.timeout"),
                 duration(build.path("failureRetention").asString("1m"), "build.failureRetention"),
                 build.path("maxContainerFileSize").asInt(10_000),
-                build.path("storageDriver").asString("overlay"));
+                build.path("storageDriver").asString("overlay"),
+                blankToNull(env.getOrDefault("SWELL_BUILD_SINGULARITY_BINARY",
+                        build.path("singularityBinary").asString(null))));
         if (buildConfig.maxConcurrent() < 1) {
             throw invalid("build.maxConcurrent must be at least 1");
         }
@@ -166,5 +168,9 @@ public final class ConfigLoader {
 
     private static SwellException invalid(String message) {
         return SwellException.badRequest("Invalid configuration: " + message);
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value.strip();
     }
 }

@@ -74,9 +74,11 @@ public record SwellConfig(
      * @param failureRetention  how long a failed build is answered as failed before a new request retries it
      * @param maxContainerFileChars longest base64 {@code containerFile} accepted
      * @param storageDriver     buildah storage driver ({@code overlay} or {@code vfs})
+     * @param singularityBinary a {@code singularity} or {@code apptainer} executable that builds SIF images instead of
+     *                          Swell's own pipeline, or {@code null}
      */
     public record Build(String repository, int maxConcurrent, Duration timeout, Duration failureRetention,
-            int maxContainerFileChars, String storageDriver) {}
+            int maxContainerFileChars, String storageDriver, String singularityBinary) {}
 
     /**
      * Settings of {@code POST /v1alpha2/validate-creds}.

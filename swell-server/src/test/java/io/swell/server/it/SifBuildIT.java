@@ -171,6 +171,75 @@ class SifBuildIT {
     }
 
     @Test
+    void aConfiguredSingularityBinaryBuildsTheSifUsingAStandInBecauseNoSingularityIsInstallableHere()
+            throws Exception {
+        Path calls = tmp.resolve("stand-in-calls.txt");
+        Path standIn = Files.writeString(tmp.resolve("singularity"), """
+                #!/bin/sh
+                # Stand-in for `singularity build --force [--nohttps] <sif> <definition>`: records how it was called
+                # and makes a SIF with siftool from a squashfs holding what the definition's %%files names.
+                set -e
+                {
+                  echo "args: $*"
+                  echo "cwd: $(pwd)"
+                  test -f "$HOME/.singularity/docker-config.json" && echo "auth file: yes"
+                } > %s
+                [ "$1" = build ] && [ "$2" = --force ] || exit 2
+                shift 2
+                if [ "$1" = --nohttps ]; then shift; fi
+                sif="$1"; definition="$2"
+                root=$(mktemp -d)
+                cp greeting.txt "$root/greeting.txt"
+                mksquashfs "$root" "$sif.squashfs" -noappend -quiet
+                siftool new "$sif"
+                siftool add --datatype 1 --groupid 1 "$sif" "$definition"
+                siftool add --datatype 4 --parttype 2 --partfs 1 --partarch 2 --groupid 1 "$sif" "$sif.squashfs"
+                echo "stand-in singularity: built $sif"
+                """.formatted(calls));
+        Files.setPosixFilePermissions(standIn, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        String definition = """
+                Bootstrap: docker
+                From: %s/lib/busybox:1
+
+                %%files
+                    {{wave_context_dir}}/greeting.txt /greeting.txt
+                """.formatted(source.hostPort());
+        try (SwellInstance withBinary = SwellInstance.start(tmp.resolve("swell-singularity"), """
+                registries:
+                  "%s": {username: %s, password: %s}
+                insecureRegistries: ["%s", "%s"]
+                build:
+                  singularityBinary: %s
+                """.formatted(target.hostPort(), USER, PASSWORD, source.hostPort(), target.hostPort(), standIn))) {
+            ObjectNode request = sifRequest(definition, "/sif-binary");
+            request.set("buildContext", LayerTarball.ofTextFiles(Map.of("/greeting.txt", "from the binary\n"))
+                    .json());
+
+            JsonNode answer = Http.submit(withBinary, request);
+            JsonNode status = Builds.awaitDone(withBinary, answer.path("requestId").asString(), BUILD_TIME);
+            assertThat(status.path("succeeded").asBoolean())
+                    .as("%s\n%s", status, Builds.logs(withBinary, answer.path("buildId").asString())).isTrue();
+
+            Path sif = pullSif(answer.path("targetImage").asString(), tmp.resolve("binary.sif"));
+            String usedDefinition = siftool("dump", "1", sif.toString());
+            assertThat(usedDefinition).doesNotContain("{{wave_context_dir}}").contains("/context/greeting.txt");
+            assertThat(Files.readString(unsquash(sif, tmp.resolve("binary-rootfs")).resolve("greeting.txt")))
+                    .isEqualTo("from the binary\n");
+            String recorded = Files.readString(calls);
+            assertThat(recorded).contains("args: build --force --nohttps ").contains("/Singularity.def");
+            assertThat(recorded.lines().filter(l -> l.startsWith("cwd: ")).findFirst().orElseThrow())
+                    .endsWith("/context");
+            assertThat(recorded).contains("auth file: yes");
+
+            JsonNode arm = Http.submit(withBinary, sifRequest(definition, "/sif-binary-arm")
+                    .put("containerPlatform", "linux/arm64"));
+            JsonNode armStatus = Builds.awaitDone(withBinary, arm.path("requestId").asString(), BUILD_TIME);
+            assertThat(armStatus.path("succeeded").asBoolean()).isFalse();
+            assertThat(armStatus.path("reason").asString()).contains("builds linux/amd64 images only");
+        }
+    }
+
+    @Test
     void singularityRequestsAreCheckedBeforeAnythingIsBuilt() {
         String from = "Bootstrap: docker\nFrom: " + source.hostPort() + "/lib/busybox:1\n";
         assertRefused(sifRequest(from, "/sif").put("freeze", false), "only allowed enabling freeze mode");

@@ -69,11 +69,15 @@ final class SifFiles {
         return ToolCommand.run(Duration.ofSeconds(30), command);
     }
 
-    /** Extracts the SIF's primary partition (object 4) and unpacks it with unsquashfs into {@code dir}. */
+    /** Extracts the SIF's primary partition and unpacks it with unsquashfs into {@code dir}. */
     static Path unsquash(Path sif, Path dir) {
+        // "siftool list" rows: ID |GROUP |LINK |SIF POSITION (start-end) |TYPE
+        String id = siftool("list", sif.toString()).lines().filter(line -> line.contains("FS (Squashfs/*System/"))
+                .map(line -> line.substring(0, line.indexOf('|')).strip()).findFirst()
+                .orElseThrow(() -> new AssertionError("no primary system partition in " + sif));
         Path squashfs = sif.resolveSibling(sif.getFileName() + ".squashfs");
         ToolCommand.run(Duration.ofSeconds(60), List.of("sh", "-c",
-                "siftool dump 4 \"$1\" > \"$2\"", "sh", sif.toString(), squashfs.toString()));
+                "siftool dump \"$1\" \"$2\" > \"$3\"", "sh", id, sif.toString(), squashfs.toString()));
         ToolCommand.run(Duration.ofSeconds(60), List.of("unsquashfs", "-no-progress", "-d", dir.toString(),
                 squashfs.toString()));
         return dir;
