@@ -76,6 +76,18 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aSingularityBinaryIsOptionalAndTheEnvironmentCanSetIt() throws Exception {
+        assertThat(ConfigLoader.load(null, Map.of()).build().singularityBinary()).isNull();
+        Path file = dir.resolve("sif.yml");
+        Files.writeString(file, "build: {singularityBinary: /usr/bin/apptainer}\n");
+        assertThat(ConfigLoader.load(file, Map.of()).build().singularityBinary()).isEqualTo("/usr/bin/apptainer");
+        assertThat(ConfigLoader.load(file, Map.of("SWELL_BUILD_SINGULARITY_BINARY", "singularity")).build()
+                .singularityBinary()).isEqualTo("singularity");
+        assertThat(ConfigLoader.load(file, Map.of("SWELL_BUILD_SINGULARITY_BINARY", " ")).build()
+                .singularityBinary()).isNull();
+    }
+
+    @Test
     void parsesDurationsAndSizes() {
         assertThat(ConfigLoader.duration("90s", "k")).isEqualTo(Duration.ofSeconds(90));
         assertThat(ConfigLoader.duration("PT36H", "k")).isEqualTo(Duration.ofHours(36));
