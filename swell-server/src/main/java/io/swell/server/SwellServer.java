@@ -122,10 +122,11 @@ public final class SwellServer implements AutoCloseable {
                 config.proxy().blobCacheEnabled() ? config.proxy().blobCacheMaxBytes() : 0);
         var builtin = new BuiltinImageStore(config.serverHost(), content,
                 new JdbcImageTagStore(database.dataSource()));
+        // Builds may use the configured credentials for base images, as pulls through the proxy do.
         var strategy = new BuildahBuildStrategy(BuildahSettings.under(data)
                 .withStorageDriver(config.build().storageDriver())
                 .withInsecureRegistries(config.insecureRegistries())
-                .withSingularityBinary(config.build().singularityBinary()));
+                .withSingularityBinary(config.build().singularityBinary()), credentials.all());
         var builds = new BuildService(new JdbcBuildStore(database.dataSource()), new FileLogStore(data.resolve("logs")),
                 strategy, Clock.systemUTC(), new BuildSettings(data.resolve("builds"), config.build().maxConcurrent(),
                         config.build().timeout(), config.build().failureRetention()));

@@ -10,6 +10,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Base64;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -28,11 +29,10 @@ final class BuildScratch {
     /**
      * Creates the directory and its files.
      *
-     * @param registry    the registry {@code credentials} belong to, or {@code null}
-     * @param credentials written to the auth file (mode 600) for {@code registry}, or {@code null} for an empty one
+     * @param credentials registry host to credentials, written to the auth file (mode 600); may be empty
      * @param insecure    registries buildah may reach over plain http
      */
-    static BuildScratch create(Path workDir, String registry, RegistryCredentials credentials,
+    static BuildScratch create(Path workDir, Map<String, RegistryCredentials> credentials,
             Collection<String> insecure) throws IOException {
         Path dir = Files.createTempDirectory(workDir, ".buildah-",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
@@ -40,7 +40,7 @@ final class BuildScratch {
         try {
             Files.createDirectory(scratch.home());
             Files.createDirectory(scratch.tmp());
-            writePrivate(scratch.authFile(), authJson(registry, credentials));
+            writePrivate(scratch.authFile(), authJson(credentials));
             Files.writeString(scratch.registriesConf(), registriesConf(insecure));
             return scratch;
         } catch (IOException | RuntimeException e) {
@@ -90,17 +90,22 @@ final class BuildScratch {
      * The auth file in docker config.json form ({@code {"auths":{"host":{"auth":"base64(user:pass)"}}}}), which
      * buildah reads with {@code --authfile}; see containers-auth.json(5).
      */
-    static String authJson(String registry, RegistryCredentials credentials) {
-        if (credentials == null) {
-            return "{\"auths\":{}}\n";
+    static String authJson(Map<String, RegistryCredentials> credentials) {
+        StringBuilder json = new StringBuilder("{\"auths\":{");
+        String separator = "";
+        for (Map.Entry<String, RegistryCredentials> entry : new java.util.TreeMap<>(credentials).entrySet()) {
+            if (!BuildahSettings.isRegistryHost(entry.getKey())) {
+                throw new IllegalArgumentException("not a registry host[:port]: " + entry.getKey());
+            }
+            RegistryCredentials c = entry.getValue();
+            String auth = Base64.getEncoder().encodeToString(
+                    (c.username() + ":" + c.password()).getBytes(StandardCharsets.UTF_8));
+            // The host is checked above and base64 needs no escaping, so plain concatenation is valid JSON.
+            json.append(separator).append('"').append(entry.getKey()).append("\":{\"auth\":\"").append(auth)
+                    .append("\"}");
+            separator = ",";
         }
-        if (!BuildahSettings.isRegistryHost(registry)) {
-            throw new IllegalArgumentException("not a registry host[:port]: " + registry);
-        }
-        String auth = Base64.getEncoder().encodeToString(
-                (credentials.username() + ":" + credentials.password()).getBytes(StandardCharsets.UTF_8));
-        // The host is checked above and base64 needs no escaping, so plain concatenation is valid JSON.
-        return "{\"auths\":{\"" + registry + "\":{\"auth\":\"" + auth + "\"}}}\n";
+        return json.append("}}\n").toString();
     }
 
     /**

@@ -5,6 +5,7 @@ import io.swell.core.build.BuildLog;
 import io.swell.core.build.BuildOutcome;
 import io.swell.core.build.BuildStrategy;
 import io.swell.core.build.PushTarget;
+import io.swell.registry.RegistryCredentials;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -50,12 +51,33 @@ public final class BuildahBuildStrategy implements BuildStrategy {
     private static final Pattern DIGEST = Pattern.compile("[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-fA-F0-9]{32,}");
 
     private final BuildahSettings settings;
+    private final Map<String, RegistryCredentials> registryCredentials;
     /** Background image removals, joined by {@link #close()}. */
     private final java.util.Queue<Thread> cleanups = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
-    /** Creates the strategy; nothing runs until {@link #run}. */
+    /** Creates the strategy without registry credentials besides each push target's own. */
     public BuildahBuildStrategy(BuildahSettings settings) {
+        this(settings, Map.of());
+    }
+
+    /**
+     * Creates the strategy; nothing runs until {@link #run}.
+     *
+     * @param registryCredentials credentials (by registry host) buildah may use for base images of every build,
+     *                            e.g. a private registry named in {@code FROM}; a push target's own credentials
+     *                            are added per build
+     */
+    public BuildahBuildStrategy(BuildahSettings settings, Map<String, RegistryCredentials> registryCredentials) {
         this.settings = Objects.requireNonNull(settings, "settings");
+        Map<String, RegistryCredentials> usable = new java.util.HashMap<>();
+        registryCredentials.forEach((host, credentials) -> {
+            if (BuildahSettings.isRegistryHost(host)) {
+                usable.put(host, credentials);
+            } else {
+                LOG.warn("Credentials for '{}' are not given to builds: not a registry host[:port]", host);
+            }
+        });
+        this.registryCredentials = Map.copyOf(usable);
     }
 
     @Override
@@ -123,16 +145,18 @@ public final class BuildahBuildStrategy implements BuildStrategy {
             Files.createDirectories(layout.directory());
         }
         Set<String> insecure = new LinkedHashSet<>(settings.insecureRegistries());
-        String registry = null;
-        PushTarget.Registry push = job.target() instanceof PushTarget.Registry r ? r : null;
-        if (push != null) {
-            registry = ImageNames.registryOf(push.image());
+        Map<String, RegistryCredentials> credentials = new java.util.HashMap<>(registryCredentials);
+        if (job.target() instanceof PushTarget.Registry push) {
+            String registry = ImageNames.registryOf(push.image());
+            if (push.credentials() != null) {
+                credentials.put(registry, push.credentials());
+            }
             if (push.plainHttp()) {
                 // Lets a build use the push registry's own images as FROM, as it may when they are on https.
                 insecure.add(registry);
             }
         }
-        return BuildScratch.create(job.workDir(), registry, push == null ? null : push.credentials(), insecure);
+        return BuildScratch.create(job.workDir(), credentials, insecure);
     }
 
     /** Exactly these variables and nothing inherited, so no secret of Swell's own environment reaches a build. */

@@ -15,6 +15,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,7 +33,7 @@ class BuildahCommandLineTest {
 
     @Test
     void buildRunsChrootIsolatedWithoutLayerCacheInOwnStorage() throws IOException {
-        BuildScratch scratch = BuildScratch.create(workDir, null, null, List.of());
+        BuildScratch scratch = BuildScratch.create(workDir, Map.of(), List.of());
         BuildJob job = new BuildJob("bd-1", workDir, "linux/arm64", new PushTarget.Layout(workDir, "t"),
                 Duration.ofMinutes(1));
 
@@ -46,7 +47,7 @@ class BuildahCommandLineTest {
 
     @Test
     void pushToPlainHttpRegistryKeepsCredentialsOffTheCommandLine() throws IOException {
-        BuildScratch scratch = BuildScratch.create(workDir, "127.0.0.1:5000", CREDENTIALS, List.of());
+        BuildScratch scratch = BuildScratch.create(workDir, Map.of("127.0.0.1:5000", CREDENTIALS), List.of());
         PushTarget target = new PushTarget.Registry("127.0.0.1:5000/a/b:c", CREDENTIALS, true);
 
         List<String> command = strategy.pushCommand(target, "localhost/x:y", scratch);
@@ -59,7 +60,7 @@ class BuildahCommandLineTest {
 
     @Test
     void pushToHttpsRegistryVerifiesTls() throws IOException {
-        BuildScratch scratch = BuildScratch.create(workDir, null, null, List.of());
+        BuildScratch scratch = BuildScratch.create(workDir, Map.of(), List.of());
 
         assertThat(strategy.pushCommand(new PushTarget.Registry("quay.io/a/b:c", null, false), "l:1", scratch))
                 .doesNotContain("--tls-verify=false")
@@ -68,7 +69,7 @@ class BuildahCommandLineTest {
 
     @Test
     void pushToLayoutUsesOciTransportWithTag() throws IOException {
-        BuildScratch scratch = BuildScratch.create(workDir, null, null, List.of());
+        BuildScratch scratch = BuildScratch.create(workDir, Map.of(), List.of());
 
         assertThat(strategy.pushCommand(new PushTarget.Layout(Path.of("/store/in"), "bd-1"), "l:1", scratch))
                 .endsWith("l:1", "oci:/store/in:bd-1");
@@ -76,7 +77,7 @@ class BuildahCommandLineTest {
 
     @Test
     void authFileIsPrivateDockerConfigForTheTargetRegistry() throws IOException {
-        BuildScratch scratch = BuildScratch.create(workDir, "127.0.0.1:5000", CREDENTIALS, List.of());
+        BuildScratch scratch = BuildScratch.create(workDir, Map.of("127.0.0.1:5000", CREDENTIALS), List.of());
 
         assertThat(Files.readString(scratch.authFile())).isEqualTo(
                 "{\"auths\":{\"127.0.0.1:5000\":{\"auth\":\"" + basic("builder:top-secret") + "\"}}}\n");
@@ -87,15 +88,24 @@ class BuildahCommandLineTest {
     }
 
     @Test
+    void authFileHoldsEveryRegistryAndRefusesWhatIsNotAHost() {
+        assertThat(BuildScratch.authJson(Map.of("quay.io", new RegistryCredentials("q", "1"),
+                "127.0.0.1:5000", CREDENTIALS))).isEqualTo("{\"auths\":{\"127.0.0.1:5000\":{\"auth\":\""
+                        + basic("builder:top-secret") + "\"},\"quay.io\":{\"auth\":\"" + basic("q:1") + "\"}}}\n");
+        assertThatThrownBy(() -> BuildScratch.authJson(Map.of("a\"}", CREDENTIALS)))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void authFileWithoutCredentialsIsEmptySoHostFilesAreNeverUsed() throws IOException {
-        BuildScratch scratch = BuildScratch.create(workDir, null, null, List.of());
+        BuildScratch scratch = BuildScratch.create(workDir, Map.of(), List.of());
 
         assertThat(Files.readString(scratch.authFile())).isEqualTo("{\"auths\":{}}\n");
     }
 
     @Test
     void scratchDirIsDeletedWithItsSecret() throws IOException {
-        BuildScratch scratch = BuildScratch.create(workDir, "r.io", CREDENTIALS, List.of());
+        BuildScratch scratch = BuildScratch.create(workDir, Map.of("r.io", CREDENTIALS), List.of());
         Files.writeString(scratch.tmp().resolve("leftover"), "x");
 
         scratch.delete();

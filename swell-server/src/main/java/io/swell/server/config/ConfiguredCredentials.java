@@ -35,6 +35,11 @@ public final class ConfiguredCredentials implements CredentialsProvider {
         return new ConfiguredCredentials(map);
     }
 
+    /** Every configured registry host with its credentials (normalised hosts, Docker Hub as {@code docker.io}). */
+    public Map<String, RegistryCredentials> all() {
+        return byHost;
+    }
+
     @Override
     public Optional<RegistryCredentials> forRegistry(String registryHost) {
         return Optional.ofNullable(byHost.get(registryHost));

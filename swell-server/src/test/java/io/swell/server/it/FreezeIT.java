@@ -100,6 +100,20 @@ class FreezeIT {
 
     @Test
     @Order(1)
+    void aBuildFromAPrivateBaseImageUsesTheConfiguredCredentials() {
+        io.swell.testing.TestImages.push(io.swell.testing.TestImages.singleArchLayout(tmp.resolve("private"), "1",
+                Map.of()), target.hostPort() + "/private/base:1", USER + ":" + PASSWORD);
+        JsonNode answer = Http.submit(swell, Builds.request("FROM " + target.hostPort() + "/private/base:1\n"
+                + "RUN echo from-private > /private.txt\n"));
+
+        PulledImage image = PulledImage.pull(answer.path("targetImage").asString(), tmp.resolve("private-pulled"));
+
+        assertThat(image.unpack(tmp.resolve("private-bundle")).resolve("private.txt")).hasContent("from-private");
+        assertThat(Builds.logs(swell, answer.path("buildId").asString())).doesNotContain(PASSWORD);
+    }
+
+    @Test
+    @Order(1)
     void freezeNeedsABuildRepository() {
         Http.Answer answer = Http.postJson(swell.uri("/v1alpha2/container"),
                 Http.containerRequest(source.hostPort() + "/lib/busybox:1").put("freeze", true));
