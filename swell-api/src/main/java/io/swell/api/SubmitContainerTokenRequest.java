@@ -54,4 +54,12 @@ public record SubmitContainerTokenRequest(
     public boolean isDryRun() {
         return Boolean.TRUE.equals(dryRun);
     }
+
+    /** The same request with another {@code containerConfig} (e.g. with included images' layers appended). */
+    public SubmitContainerTokenRequest withContainerConfig(ContainerConfig config) {
+        return new SubmitContainerTokenRequest(towerAccessToken, towerRefreshToken, towerEndpoint, towerWorkspaceId,
+                workflowId, containerImage, containerFile, config, condaFile, containerPlatform, buildRepository,
+                cacheRepository, buildContext, buildCompression, buildTemplate, timestamp, fingerprint, freeze, mirror,
+                dryRun, format, nameStrategy, scanMode, scanLevels, containerIncludes, packages);
+    }
 }

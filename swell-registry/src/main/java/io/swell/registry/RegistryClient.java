@@ -172,6 +172,17 @@ public final class RegistryClient {
     }
 
     /**
+     * GETs a blob's bytes, following a redirect to storage (fetched without the registry's credentials). The
+     * caller closes the body and verifies the digest.
+     */
+    public UpstreamBlob.Body downloadBlob(ImageRef repo, Digest digest) {
+        return switch (openBlob(repo, digest, null, false)) {
+            case UpstreamBlob.Redirect redirect -> openUrl(redirect.location());
+            case UpstreamBlob.Body body -> body;
+        };
+    }
+
+    /**
      * GETs a storage URL a registry redirected a blob to, without credentials (they belong to the registry alone),
      * following further redirects. The caller closes the body and verifies the digest.
      */

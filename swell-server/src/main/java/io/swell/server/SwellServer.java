@@ -14,6 +14,7 @@ import io.swell.core.proxy.UpstreamManifests;
 import io.swell.core.mirror.ImageCopier;
 import io.swell.core.request.BuildRequests;
 import io.swell.core.request.MirrorRequests;
+import io.swell.core.request.ContainerIncludes;
 import io.swell.core.request.ContainerRequestService;
 import io.swell.core.request.LayerFetcher;
 import io.swell.core.request.TokenGenerator;
@@ -142,7 +143,7 @@ public final class SwellServer implements AutoCloseable {
         }
         var proxy = new ProxyService(requestStore, content, registry, upstream, blobCache, builtin, builds,
                 Clock.systemUTC());
-        var layers = new LayerFetcher(content, http, new LayerFetcher.LayerLimits(
+        var layers = new LayerFetcher(content, http, registry, new LayerFetcher.LayerLimits(
                 config.layers().maxLocationChars(), config.layers().maxLayerBytes(),
                 config.layers().allowPrivateHosts()));
         var buildRequests = new BuildRequests(builds, builtin, registry, layers, content, credentials, endpoints,
@@ -150,7 +151,7 @@ public final class SwellServer implements AutoCloseable {
                         data.resolve("layouts"), data.resolve("contexts")));
         var mirrorRequests = new MirrorRequests(builds, new ImageCopier(registry), registry);
         var requests = new ContainerRequestService(requestStore, proxy, buildRequests, mirrorRequests, builds, layers,
-                new TokenGenerator(), Clock.systemUTC(), config.serverUrl().toString(), config.serverHost(),
+                new ContainerIncludes(registry), new TokenGenerator(), Clock.systemUTC(), config.serverUrl().toString(), config.serverHost(),
                 config.tokenLifetime());
 
         var info = new ServiceInfoResponse(new ServiceInfoResponse.ServiceInfo(WAVE_API_VERSION,

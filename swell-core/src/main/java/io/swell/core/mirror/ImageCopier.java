@@ -142,12 +142,7 @@ public final class ImageCopier {
             return;
         }
         long started = System.nanoTime();
-        UpstreamBlob answer = registry.openBlob(source, digest, null, false);
-        // A redirect goes to the source's storage, fetched without the registry's credentials.
-        UpstreamBlob.Body body = switch (answer) {
-            case UpstreamBlob.Redirect redirect -> registry.openUrl(redirect.location());
-            case UpstreamBlob.Body direct -> direct;
-        };
+        UpstreamBlob.Body body = registry.downloadBlob(source, digest);
         try (body) {
             if (body.contentLength() >= 0 && body.contentLength() != blob.size()) {
                 throw new SwellException(ErrorCode.DIGEST_INVALID, "Blob " + digest + " of '" + source

@@ -43,6 +43,7 @@ public final class ContainerRequestService {
     private final BuildService builds;
     private final String serverUrl;
     private final LayerFetcher layers;
+    private final ContainerIncludes includes;
     private final TokenGenerator tokens;
     private final Clock clock;
     private final String serverHost;
@@ -56,8 +57,8 @@ public final class ContainerRequestService {
      * @param tokenLifetime how long a token opens pulls
      */
     public ContainerRequestService(ContainerRequestStore store, ProxyService proxy, BuildRequests buildRequests,
-            MirrorRequests mirrorRequests, BuildService builds, LayerFetcher layers, TokenGenerator tokens, Clock clock, String serverUrl,
-            String serverHost, Duration tokenLifetime) {
+            MirrorRequests mirrorRequests, BuildService builds, LayerFetcher layers, ContainerIncludes includes,
+            TokenGenerator tokens, Clock clock, String serverUrl, String serverHost, Duration tokenLifetime) {
         this.store = store;
         this.proxy = proxy;
         this.buildRequests = buildRequests;
@@ -65,6 +66,7 @@ public final class ContainerRequestService {
         this.builds = builds;
         this.serverUrl = serverUrl;
         this.layers = layers;
+        this.includes = includes;
         this.tokens = tokens;
         this.clock = clock;
         this.serverHost = serverHost;
@@ -78,6 +80,8 @@ public final class ContainerRequestService {
         if (req.isMirror()) {
             return submitMirror(req, clientIp);
         }
+        boolean hasIncludes = req.containerIncludes() != null && !req.containerIncludes().isEmpty();
+        req = withIncludes(req);
         if (!blank(req.containerFile()) || req.packages() != null || req.isFreeze()) {
             return submitBuild(req, version, clientIp);
         }
@@ -87,8 +91,9 @@ public final class ContainerRequestService {
         }
         ImageRef image = ImageRef.parse(req.containerImage().trim());
         Platform platform = platformOf(req.containerPlatform());
+        // The source first: no layer is fetched for an image that does not exist.
+        checkSource(image, platform, req.containerConfig(), hasIncludes);
         ContainerConfig config = verifiedConfig(req.containerConfig());
-        checkSource(image, platform, config);
 
         Instant now = clock.instant();
         String token = tokens.next();
@@ -245,9 +250,6 @@ public final class ContainerRequestService {
     }
 
     private static void refuseUnbuiltFeatures(SubmitContainerTokenRequest req) {
-        if (req.containerIncludes() != null && !req.containerIncludes().isEmpty()) {
-            throw SwellException.notImplemented("Container includes are not enabled on this server yet");
-        }
         if ("required".equals(req.scanMode())) {
             throw SwellException.notImplemented("Security scanning is not enabled on this server");
         }
@@ -283,7 +285,8 @@ public final class ContainerRequestService {
                 throw SwellException.badRequest("containerConfig layer " + (i + 1) + " is null");
             }
             AddedLayer added = layers.fetch(layer, "containerConfig layer " + (i + 1));
-            String location = layer.location().startsWith("http") ? layer.location() : "data:DATA+OMITTED";
+            String location = layer.location().startsWith("http")
+                    || layer.location().startsWith(ContainerIncludes.SCHEME) ? layer.location() : "data:DATA+OMITTED";
             kept.add(new ContainerLayer(location, added.gzipDigest().toString(), added.gzipSize(),
                     added.tarDigest().toString(), null));
         }
@@ -291,7 +294,33 @@ public final class ContainerRequestService {
                 kept.isEmpty() ? null : kept);
     }
 
-    private void checkSource(ImageRef image, Platform platform, ContainerConfig config) {
+    /**
+     * Appends the layers of {@code containerIncludes} to the config (for the request's platform, linux/amd64 by
+     * default, as Wave). Only Swell writes {@code docker://} layer locations: a client sending one is refused.
+     */
+    private SubmitContainerTokenRequest withIncludes(SubmitContainerTokenRequest req) {
+        if (req.containerConfig() != null && req.containerConfig().layersOrEmpty().stream()
+                .anyMatch(l -> l != null && l.location() != null && l.location().startsWith(ContainerIncludes.SCHEME))) {
+            throw SwellException.badRequest("Layer locations must be data:, gzip: or http(s) URLs - use"
+                    + " 'containerIncludes' to add the layers of another image");
+        }
+        List<String> images = req.containerIncludes();
+        if (images == null || images.isEmpty()) {
+            return req;
+        }
+        if ((!blank(req.containerFile()) || req.packages() != null) && !req.isFreeze()) {
+            throw SwellException.badRequest("Attribute 'containerIncludes' applies to a 'containerImage', or to a"
+                    + " build with 'freeze'");
+        }
+        if (req.containerPlatform() != null && req.containerPlatform().contains(",")) {
+            throw SwellException.badRequest("Attribute 'containerIncludes' needs a single 'containerPlatform'");
+        }
+        Platform platform = blank(req.containerPlatform()) ? Platform.LINUX_AMD64
+                : Platform.parse(req.containerPlatform());
+        return req.withContainerConfig(includes.withIncludes(req.containerConfig(), images, platform));
+    }
+
+    private void checkSource(ImageRef image, Platform platform, ContainerConfig config, boolean hasIncludes) {
         RawManifest source;
         try {
             source = proxy.source(image);
@@ -306,6 +335,11 @@ public final class ContainerRequestService {
         if (config != null && image.digest() != null) {
             throw new SwellException(ErrorCode.UNSUPPORTED, "Operation not allowed for container '" + image
                     + "': an image pinned by digest cannot be augmented (its digest would change)");
+        }
+        if (source.isIndex() && platform == null && hasIncludes) {
+            // Swell augments every platform of an index; the included layers are of one platform only.
+            throw SwellException.badRequest("Container image '" + image + "' has several platforms: give"
+                    + " 'containerPlatform' to say which one the included images' layers are for");
         }
         if (source.isIndex() && platform != null && config != null) {
             boolean found = OciJson.index(source.bytes()).manifests().stream()

@@ -7,6 +7,7 @@ import io.swell.api.SwellException;
 import io.swell.core.store.ContentStore;
 import io.swell.oci.ConfigChanges.AddedLayer;
 import io.swell.oci.Digest;
+import io.swell.registry.RegistryClient;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -27,13 +28,15 @@ import org.eclipse.jetty.client.InputStreamResponseListener;
 import org.eclipse.jetty.client.Response;
 
 /**
- * Fetches the layers of a request ({@code data:}, {@code gzip:} or http(s) locations), checks the gzip digest,
- * gzip size and tar digest the client declared, and keeps the blob in the content store. A mismatch is a 400 at
- * request time, so a pull never meets a bad layer.
+ * Fetches the layers of a request ({@code data:}, {@code gzip:} or http(s) locations, and the
+ * {@code docker://<registry>/v2/<repository>/blobs/<digest>} locations {@link ContainerIncludes} makes), checks the
+ * gzip digest, gzip size and tar digest, and keeps the blob in the content store. A mismatch is a 400 at request
+ * time, so a pull never meets a bad layer.
  */
 public final class LayerFetcher {
     private final ContentStore store;
     private final HttpClient http;
+    private final RegistryClient registry;
     private final LayerLimits limits;
     private final Cache<String, Boolean> verifiedUrls = Caffeine.newBuilder()
             .maximumSize(10_000).expireAfterWrite(Duration.ofHours(1)).build();
@@ -45,9 +48,10 @@ public final class LayerFetcher {
      */
     public record LayerLimits(long maxLocationChars, long maxLayerBytes, boolean allowPrivateHosts) {}
 
-    public LayerFetcher(ContentStore store, HttpClient http, LayerLimits limits) {
+    public LayerFetcher(ContentStore store, HttpClient http, RegistryClient registry, LayerLimits limits) {
         this.store = store;
         this.http = http;
+        this.registry = registry;
         this.limits = limits;
     }
 
@@ -63,7 +67,8 @@ public final class LayerFetcher {
             throw SwellException.badRequest("Missing " + name + " location");
         }
         String verifiedKey = location + "|" + gzipDigest + "|" + layer.gzipSize() + "|" + tarDigest;
-        boolean isUrl = location.startsWith("http://") || location.startsWith("https://");
+        boolean isUrl = location.startsWith("http://") || location.startsWith("https://")
+                || location.startsWith(ContainerIncludes.SCHEME);
         if (isUrl && verifiedUrls.getIfPresent(verifiedKey) != null && store.find(gzipDigest).isPresent()) {
             // This URL was seen to serve exactly these bytes; refetching it for every request (Nextflow sends the
             // same layer URL with each task) would only cost time. data: layers are always checked: their bytes
@@ -123,6 +128,15 @@ public final class LayerFetcher {
         }
         if (location.startsWith("http://") || location.startsWith("https://")) {
             return download(location, name);
+        }
+        if (location.startsWith(ContainerIncludes.SCHEME)) {
+            ContainerIncludes.BlobLocation blob = ContainerIncludes.BlobLocation.parse(location);
+            try {
+                return registry.downloadBlob(blob.repository(), blob.digest()).stream();
+            } catch (SwellException e) {
+                throw SwellException.badRequest("Unable to fetch " + name + " from " + blob.repository() + ": "
+                        + e.getMessage());
+            }
         }
         throw SwellException.badRequest(name + " location must be a data:, gzip: or http(s) URL");
     }

@@ -186,13 +186,10 @@ class ContainerApiIT {
 
     @Test
     void unbuiltFeaturesAre501() {
-        ObjectNode includes = Http.containerRequest(source);
-        includes.putArray("containerIncludes").add(source);
-
-        Http.Answer answer = post(includes);
+        Http.Answer answer = post(Http.containerRequest(source).put("scanMode", "required"));
 
         assertThat(answer.status()).as("%s", answer).isEqualTo(501);
-        assertThat(answer.message()).contains("Container includes");
+        assertThat(answer.message()).contains("scanning");
     }
 
     @Test
