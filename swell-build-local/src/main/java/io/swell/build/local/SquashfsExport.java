@@ -74,9 +74,9 @@ final class SquashfsExport {
                 return BuildOutcome.failure(-1, "Cannot complete the root filesystem: " + e.getMessage());
             }
             log.line("Squashing the root filesystem with mksquashfs");
-            // gzip is what singularity writes and every runtime reads; -quiet keeps the progress bar out of the log.
+            // gzip is what singularity writes and every runtime reads; -quiet and -no-progress keep the log short.
             BuildahProcess.Result squash = BuildahProcess.run(List.of(MKSQUASHFS,
-                    rootfs.toString(), squashfs.toString(), "-noappend", "-comp", "gzip", "-quiet"),
+                    rootfs.toString(), squashfs.toString(), "-noappend", "-comp", "gzip", "-quiet", "-no-progress"),
                     environment, job.workDir(), deadline, log);
             if (!squash.succeeded()) {
                 return failure(squash, "mksquashfs");
