@@ -85,6 +85,27 @@ public final class BuiltinImageStore {
         }
     }
 
+    /**
+     * Stores an artifact made by Swell itself (a SIF file and its ORAS manifest): moves the already verified
+     * {@code blobs} into the content store, adds {@code config}, then stores the manifest and tags it.
+     *
+     * @param blobs digest to a file of exactly those bytes, moved (not copied) into the store
+     * @return the manifest digest
+     */
+    public Digest putArtifact(String repository, String tag, RawManifest manifest, byte[] config,
+            java.util.Map<Digest, Path> blobs) {
+        content.put(config, null);
+        blobs.forEach((digest, file) -> {
+            if (content.find(digest).isEmpty()) {
+                content.adopt(file, digest, null);
+            }
+        });
+        content.put(manifest.bytes(), manifest.mediaType());
+        tags.put(repository, tag, new ImageTagStore.TaggedManifest(manifest.digest().toString(),
+                manifest.mediaType()));
+        return manifest.digest();
+    }
+
     /** Tags a manifest that is already in the content store. */
     public void tag(String repository, String tag, ImageTagStore.TaggedManifest manifest) {
         tags.put(repository, tag, manifest);

@@ -15,6 +15,7 @@ import io.swell.core.build.id.MultiPlatformIds;
 import io.swell.core.build.id.TargetImageNamer;
 import io.swell.core.build.template.PackageContainerFiles;
 import io.swell.core.images.BuiltinImageStore;
+import io.swell.core.sif.OrasArtifact;
 import io.swell.core.sif.SifImage;
 import io.swell.core.sif.SingularityDefinition;
 import io.swell.core.store.BuildRecord;
@@ -125,10 +126,6 @@ public final class BuildRequests {
         TargetImageNamer.Format format = sif ? TargetImageNamer.Format.SINGULARITY : TargetImageNamer.Format.DOCKER;
         HashedPlatform platform = HashedPlatform.parse(req.containerPlatform());
         String repository = repository(req.buildRepository());
-        if (sif && builtin.holds(ImageRef.parse(repository))) {
-            throw SwellException.badRequest("Singularity images are pushed to a registry: give a 'buildRepository'"
-                    + " outside this server's own image store");
-        }
         // The id hashes the context's declared tar digest, so a cache hit is answered before fetching it.
         ContainerLayer contextForId = req.buildContext();
         String containerId = ContainerIdCalculator.makeContainerId(containerFile, condaFile, platform, repository,
@@ -159,7 +156,9 @@ public final class BuildRequests {
             return cacheHit(targetImage);
         }
         PushTarget push = sif
-                ? new PushTarget.Squashfs(new SifImage(definition, target, registry, Clock.systemUTC()), targetImage)
+                ? new PushTarget.Squashfs(new SifImage(definition, target, builtin.holds(target)
+                        ? OrasArtifact.builtin(builtin, target) : OrasArtifact.registry(registry, target),
+                        Clock.systemUTC()), targetImage)
                 : pushTarget(containerId, target);
         BuildStore.Claim claim = builds.submit(new BuildSpec(containerId, targetImage, platform.value(),
                 containerFile, buildFile, fetchContext(contextForId), contextFiles, push, clientIp));

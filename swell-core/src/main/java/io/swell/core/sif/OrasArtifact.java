@@ -1,5 +1,6 @@
 package io.swell.core.sif;
 
+import io.swell.core.images.BuiltinImageStore;
 import io.swell.oci.Descriptor;
 import io.swell.oci.Digest;
 import io.swell.oci.ImageManifest;
@@ -44,25 +45,43 @@ public final class OrasArtifact {
         return RawManifest.of(OciJson.write(manifest), MediaTypes.OCI_MANIFEST);
     }
 
+    /** Where a SIF file goes once it is written: a registry, or Swell's own image store. */
+    @FunctionalInterface
+    public interface Destination {
+        /**
+         * Stores {@code sif} (whose sha256 is {@code digest}) as an ORAS artifact under the image's tag.
+         *
+         * @return the manifest's digest
+         */
+        Digest store(Path sif, Digest digest) throws IOException;
+    }
+
     /**
-     * Pushes {@code sif} (of {@code digest}) to {@code target}: the blobs first, each skipped when the repository has
-     * it, then the manifest under the tag, so a failed push leaves no tag pointing at missing content.
-     *
-     * @return the pushed manifest's digest
+     * A registry: the blobs are pushed first, each skipped when the repository has it, then the manifest under the
+     * tag, so a failed push leaves no tag pointing at missing content.
      */
-    public static Digest push(RegistryClient registry, ImageRef target, Path sif, Digest digest) throws IOException {
-        long size = Files.size(sif);
-        Digest configDigest = Digest.sha256(EMPTY_CONFIG);
-        if (!registry.blobExists(target, configDigest)) {
-            registry.pushBlob(target, configDigest, EMPTY_CONFIG.length, new java.io.ByteArrayInputStream(EMPTY_CONFIG));
-        }
-        if (!registry.blobExists(target, digest)) {
-            try (InputStream in = Files.newInputStream(sif)) {
-                registry.pushBlob(target, digest, size, in);
+    public static Destination registry(RegistryClient registry, ImageRef target) {
+        return (sif, digest) -> {
+            long size = Files.size(sif);
+            Digest configDigest = Digest.sha256(EMPTY_CONFIG);
+            if (!registry.blobExists(target, configDigest)) {
+                registry.pushBlob(target, configDigest, EMPTY_CONFIG.length,
+                        new java.io.ByteArrayInputStream(EMPTY_CONFIG));
             }
-        }
-        RawManifest manifest = manifest(digest, size);
-        registry.putManifest(target, manifest);
-        return manifest.digest();
+            if (!registry.blobExists(target, digest)) {
+                try (InputStream in = Files.newInputStream(sif)) {
+                    registry.pushBlob(target, digest, size, in);
+                }
+            }
+            RawManifest manifest = manifest(digest, size);
+            registry.putManifest(target, manifest);
+            return manifest.digest();
+        };
+    }
+
+    /** Swell's built-in image store ({@code <host>/swell/build}): served by Swell's own {@code /v2}. */
+    public static Destination builtin(BuiltinImageStore store, ImageRef target) {
+        return (sif, digest) -> store.putArtifact(target.repository(), target.tag(), manifest(digest, Files.size(sif)),
+                EMPTY_CONFIG, Map.of(digest, sif));
     }
 }

@@ -6,7 +6,6 @@ import io.swell.core.build.BuildOutcome;
 import io.swell.core.build.SquashfsImage;
 import io.swell.oci.Digest;
 import io.swell.oci.ImageRef;
-import io.swell.registry.RegistryClient;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -26,16 +25,17 @@ public final class SifImage implements SquashfsImage {
 
     private final SingularityDefinition definition;
     private final ImageRef target;
-    private final RegistryClient registry;
+    private final OrasArtifact.Destination destination;
     private final Clock clock;
     /** Read from the completed root filesystem in {@link #prepare}, stored in the SIF by {@link #publish}. */
     private volatile String inspectMetadata;
 
-    /** A SIF image built from {@code definition}, pushed to {@code target} ({@code registry/repository:tag}). */
-    public SifImage(SingularityDefinition definition, ImageRef target, RegistryClient registry, Clock clock) {
+    /** A SIF image built from {@code definition}, stored as {@code target} ({@code registry/repository:tag}). */
+    public SifImage(SingularityDefinition definition, ImageRef target, OrasArtifact.Destination destination,
+            Clock clock) {
         this.definition = definition;
         this.target = target;
-        this.registry = registry;
+        this.destination = destination;
         this.clock = clock;
     }
 
@@ -83,7 +83,7 @@ public final class SifImage implements SquashfsImage {
             Digest digest = sha256(sif);
             log.line("SIF image: " + Files.size(sif) + " bytes, " + digest);
             log.line("Pushing " + where);
-            Digest manifest = OrasArtifact.push(registry, target, sif, digest);
+            Digest manifest = destination.store(sif, digest);
             log.line("Pushed " + where + " (manifest " + manifest + ")");
             return BuildOutcome.success(manifest.toString());
         } catch (SwellException e) {

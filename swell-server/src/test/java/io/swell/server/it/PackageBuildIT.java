@@ -150,7 +150,7 @@ class PackageBuildIT {
         JsonNode status = Builds.awaitDone(swell, answer.path("requestId").asString(), Duration.ofMinutes(2));
         String buildId = answer.path("buildId").asString();
         assertThat(status.path("succeeded").asBoolean()).as("%s\n%s", status, Builds.logs(swell, buildId)).isTrue();
-        Path sif = SifFiles.pull(registry, image, tmp.resolve("conda.sif"), null);
+        Path sif = SifFiles.pull(registry.baseUri(), image, tmp.resolve("conda.sif"), null);
         assertThat(SifFiles.siftool("list", sif.toString())).contains("FS (Squashfs/*System/amd64)");
         Path rootfs = SifFiles.unsquash(sif, tmp.resolve("conda-sif-rootfs"));
         assertThat(rootfs.resolve("opt/conda/conda-meta/installed")).content(StandardCharsets.UTF_8)

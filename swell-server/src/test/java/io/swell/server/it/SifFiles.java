@@ -2,7 +2,6 @@ package io.swell.server.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.swell.testing.LocalRegistry;
 import io.swell.testing.ToolCommand;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -23,12 +22,12 @@ final class SifFiles {
     private SifFiles() {}
 
     /**
-     * Fetches the ORAS manifest of {@code orasImage} from {@code registry}, checks it has the shape Singularity and
+     * Fetches the ORAS manifest of {@code orasImage} from the registry at {@code registry} (its base URI), checks it has the shape Singularity and
      * Apptainer require (one SIF layer, the sylabs config), downloads the SIF and checks its digest.
      *
      * @param credentials {@code user:password} for basic auth, or {@code null}
      */
-    static Path pull(LocalRegistry registry, String orasImage, Path file, String credentials) {
+    static Path pull(java.net.URI registry, String orasImage, Path file, String credentials) {
         String ref = orasImage.substring("oras://".length());
         String repository = ref.substring(ref.indexOf('/') + 1, ref.lastIndexOf(':'));
         String tag = ref.substring(ref.lastIndexOf(':') + 1);
@@ -36,7 +35,7 @@ final class SifFiles {
                 + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8)));
         List<String> headers = new ArrayList<>(List.of("Accept", "application/vnd.oci.image.manifest.v1+json"));
         headers.addAll(auth);
-        Http.Answer manifest = Http.get(registry.baseUri().resolve("/v2/" + repository + "/manifests/" + tag),
+        Http.Answer manifest = Http.get(registry.resolve("/v2/" + repository + "/manifests/" + tag),
                 headers.toArray(String[]::new));
         assertThat(manifest.status()).as("%s", manifest).isEqualTo(200);
         JsonNode json = manifest.json();
@@ -50,7 +49,7 @@ final class SifFiles {
         assertThat(layer.path("mediaType").asString()).isEqualTo("application/vnd.sylabs.sif.layer.v1.sif");
         assertThat(layer.path("annotations").path("org.opencontainers.image.title").asString())
                 .isEqualTo("image.sif");
-        Http.Answer blob = Http.get(registry.baseUri().resolve("/v2/" + repository + "/blobs/"
+        Http.Answer blob = Http.get(registry.resolve("/v2/" + repository + "/blobs/"
                 + layer.path("digest").asString()), auth.toArray(String[]::new));
         assertThat(blob.status()).isEqualTo(200);
         assertThat(sha256(blob.body())).isEqualTo(layer.path("digest").asString());
