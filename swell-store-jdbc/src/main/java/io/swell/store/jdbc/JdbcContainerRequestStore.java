@@ -1,4 +1,4 @@
-package io.swell.store.embedded;
+package io.swell.store.jdbc;
 
 import io.swell.core.store.ContainerRequestRecord;
 import io.swell.core.store.ContainerRequestStore;

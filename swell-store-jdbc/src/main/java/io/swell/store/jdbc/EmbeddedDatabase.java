@@ -1,4 +1,4 @@
-package io.swell.store.embedded;
+package io.swell.store.jdbc;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -6,7 +6,7 @@ CREATE TABLE IF NOT EXISTS container_request (
     revoked        BOOLEAN NOT NULL DEFAULT FALSE,
     source_digest  VARCHAR(150),
     wave_digest    VARCHAR(150),
-    data           CLOB NOT NULL
+    data           TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS container_request_expires ON container_request (expires_at);
 
@@ -17,7 +17,7 @@ CREATE TABLE IF NOT EXISTS build (
     state          VARCHAR(20) NOT NULL,
     finished_at    TIMESTAMP WITH TIME ZONE,
     current_target VARCHAR(600) UNIQUE,
-    data           CLOB NOT NULL
+    data           TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS build_state ON build (state);
 

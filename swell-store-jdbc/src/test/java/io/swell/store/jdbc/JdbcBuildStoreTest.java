@@ -1,4 +1,4 @@
-package io.swell.store.embedded;
+package io.swell.store.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
