@@ -34,7 +34,9 @@ import io.swell.server.handlers.ValidateCredsHandler;
 import io.swell.server.http.ErrorMapper;
 import io.swell.server.http.Router;
 import io.swell.server.http.Router.Route;
+import io.swell.store.jdbc.Database;
 import io.swell.store.jdbc.EmbeddedDatabase;
+import io.swell.store.jdbc.PostgresDatabase;
 import io.swell.store.jdbc.FileContentStore;
 import io.swell.store.jdbc.FileLogStore;
 import io.swell.store.jdbc.JdbcBuildStore;
@@ -62,10 +64,10 @@ public final class SwellServer implements AutoCloseable {
     private final SwellConfig config;
     private final Server jetty;
     private final HttpClient http;
-    private final EmbeddedDatabase database;
+    private final Database database;
     private final BuildService builds;
 
-    private SwellServer(SwellConfig config, Server jetty, HttpClient http, EmbeddedDatabase database,
+    private SwellServer(SwellConfig config, Server jetty, HttpClient http, Database database,
             BuildService builds) {
         this.config = config;
         this.jetty = jetty;
@@ -86,10 +88,12 @@ public final class SwellServer implements AutoCloseable {
         http.setExecutor(virtualThreads("swell-client"));
         http.start();
 
-        EmbeddedDatabase database = null;
+        Database database = null;
         Assembled parts = null;
         try {
-            database = EmbeddedDatabase.open(data.resolve("db"));
+            var store = config.store();
+            database = store.url() == null ? EmbeddedDatabase.open(data.resolve("db"))
+                    : PostgresDatabase.open(store.url(), store.user(), store.password(), store.maxConnections());
             parts = assemble(config, data, http, database);
             parts.jetty().start();
             logStarted(config, parts.jetty(), data);
@@ -111,7 +115,7 @@ public final class SwellServer implements AutoCloseable {
     /** The server and the services that need stopping with it. */
     private record Assembled(Server jetty, BuildService builds) {}
 
-    private static Assembled assemble(SwellConfig config, Path data, HttpClient http, EmbeddedDatabase database) {
+    private static Assembled assemble(SwellConfig config, Path data, HttpClient http, Database database) {
         var requestStore = new JdbcContainerRequestStore(database.dataSource());
         var content = new FileContentStore(data.resolve("content"));
         var endpoints = new RegistryEndpoints(new HashSet<>(config.insecureRegistries()));

@@ -24,7 +24,7 @@ public final class ConfigLoader {
     private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*([KMGT]i?B|B)?", Pattern.CASE_INSENSITIVE);
     private static final List<String> TOP_KEYS = List.of("port", "bindAddress", "serverUrl", "dataDir", "tokens",
             "registries", "dockerConfig", "insecureRegistries", "accounts", "proxy", "layers", "build",
-            "validateCreds");
+            "validateCreds", "store");
 
     private ConfigLoader() {}
 
@@ -101,9 +101,21 @@ public final class ConfigLoader {
         if (serverUrl.getHost() == null) {
             throw invalid("serverUrl '" + url + "' has no host");
         }
+        JsonNode store = root.path("store");
+        var storeConfig = new SwellConfig.Store(
+                blankToNull(env.getOrDefault("SWELL_STORE_URL", store.path("url").asString(null))),
+                env.getOrDefault("SWELL_STORE_USER", store.path("user").asString("swell")),
+                blankToNull(env.getOrDefault("SWELL_STORE_PASSWORD", store.path("password").asString(null))),
+                store.path("maxConnections").asInt(16));
+        if (storeConfig.url() != null && !storeConfig.url().startsWith("jdbc:postgresql://")) {
+            throw invalid("store.url must be a jdbc:postgresql:// URL (leave it out for the embedded store)");
+        }
+        if (storeConfig.maxConnections() < 1) {
+            throw invalid("store.maxConnections must be at least 1");
+        }
         return new SwellConfig(port, bind, serverUrl, dataDir, tokenLifetime, Map.copyOf(registries),
                 dockerConfig == null ? null : Path.of(dockerConfig), insecure, Map.copyOf(accounts), proxyConfig,
-                layersConfig, buildConfig, validateCreds);
+                layersConfig, buildConfig, validateCreds, storeConfig);
     }
 
     private static JsonNode read(Path file) {

@@ -22,6 +22,7 @@ import java.util.Map;
  * @param layers             limits of layers added by requests
  * @param build              how builds run
  * @param validateCreds      the credentials check endpoint
+ * @param store              the SQL database of the records: embedded H2 (default) or PostgreSQL
  */
 public record SwellConfig(
         int port,
@@ -36,7 +37,24 @@ public record SwellConfig(
         Proxy proxy,
         Layers layers,
         Build build,
-        ValidateCreds validateCreds) {
+        ValidateCreds validateCreds,
+        Store store) {
+
+    /**
+     * Where the records (requests, builds, tags) live.
+     *
+     * @param url            {@code jdbc:postgresql://host:port/database} for a PostgreSQL server shared by
+     *                       replicas; {@code null} for the embedded H2 file under the data dir
+     * @param user           database user
+     * @param password       database password, or {@code null}
+     * @param maxConnections connections in the pool
+     */
+    public record Store(String url, String user, String password, int maxConnections) {
+        @Override
+        public String toString() {
+            return "Store[url=" + url + ", user=" + user + ", password=****]";
+        }
+    }
 
     /** A registry user name and password. */
     public record Credentials(String username, String password) {

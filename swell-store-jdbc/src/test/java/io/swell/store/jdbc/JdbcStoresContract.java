@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.swell.core.store.BuildRecord;
 import io.swell.core.store.BuildStore;
-import java.nio.file.Path;
+import io.swell.core.store.ContainerRequestRecord;
+import io.swell.core.store.ImageTagStore;
+import io.swell.api.ContainerConfig;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,17 +16,21 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class JdbcBuildStoreTest {
-    @TempDir
-    Path dir;
-    private EmbeddedDatabase db;
+/**
+ * The behaviour every SQL database behind the stores must have; run against embedded H2 ({@link H2StoresTest}) and
+ * a real PostgreSQL server ({@link PostgresStoresTest}).
+ */
+abstract class JdbcStoresContract {
+    protected Database db;
     private JdbcBuildStore store;
 
+    /** Opens the test's database; a second call in one test opens the same database again. */
+    abstract Database open();
+
     @BeforeEach
-    void open() {
-        db = EmbeddedDatabase.open(dir);
+    void openStores() {
+        db = open();
         store = new JdbcBuildStore(db.dataSource());
     }
 
@@ -94,11 +100,46 @@ class JdbcBuildStoreTest {
     void recordsSurviveReopening() {
         BuildRecord a = store.claim(candidate("ccc", "reg/repo:ccc"), Instant.now()).record();
         db.close();
-        db = EmbeddedDatabase.open(dir);
+        db = open();
         store = new JdbcBuildStore(db.dataSource());
         assertThat(store.find(a.buildId())).hasValueSatisfying(r -> {
             assertThat(r.targetImage()).isEqualTo("reg/repo:ccc");
             assertThat(r.state()).isEqualTo(BuildRecord.State.PENDING);
         });
+    }
+
+    @Test
+    void containerRequestsAreFoundRevokedAndGetTheirDigests() {
+        var requests = new JdbcContainerRequestStore(db.dataSource());
+        Instant now = Instant.parse("2026-11-23T00:00:00Z");
+        requests.insert(new ContainerRequestRecord("tok1", now, now.plusSeconds(3600), false, "reg/img:1",
+                "linux/amd64", new ContainerConfig(null, List.of("sh"), List.of("A=1"), null, null), null, 7L, "fp",
+                "ts", "10.0.0.1", "swell/wt/tok1/img:1", null, null, null, false, false));
+
+        requests.recordDigests("tok1", "sha256:" + "1".repeat(64), "sha256:" + "2".repeat(64));
+
+        assertThat(requests.find("tok1")).hasValueSatisfying(r -> {
+            assertThat(r.containerConfig().cmd()).containsExactly("sh");
+            assertThat(r.workspaceId()).isEqualTo(7L);
+            assertThat(r.expiresAt()).isEqualTo(now.plusSeconds(3600));
+            assertThat(r.sourceDigest()).isEqualTo("sha256:" + "1".repeat(64));
+            assertThat(r.waveDigest()).isEqualTo("sha256:" + "2".repeat(64));
+        });
+        assertThat(requests.revoke("tok1")).isTrue();
+        assertThat(requests.revoke("tok1")).isFalse();
+        assertThat(requests.find("tok1")).hasValueSatisfying(r -> assertThat(r.revoked()).isTrue());
+        assertThat(requests.find("nope")).isEmpty();
+    }
+
+    @Test
+    void aTagPointsAtTheLastManifestPutUnderIt() {
+        var tags = new JdbcImageTagStore(db.dataSource());
+        tags.put("swell/build", "t1", new ImageTagStore.TaggedManifest("sha256:" + "a".repeat(64), "m1"));
+        tags.put("swell/build", "t1", new ImageTagStore.TaggedManifest("sha256:" + "b".repeat(64), "m2"));
+
+        assertThat(tags.find("swell/build", "t1"))
+                .contains(new ImageTagStore.TaggedManifest("sha256:" + "b".repeat(64), "m2"));
+        assertThat(tags.find("swell/build", "t2")).isEmpty();
+        assertThat(tags.find("other", "t1")).isEmpty();
     }
 }
