@@ -88,6 +88,20 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void thePostgresStoreIsOptionalCheckedAndItsPasswordNeverPrinted() throws Exception {
+        assertThat(ConfigLoader.load(null, Map.of()).store().url()).isNull();
+        Path file = dir.resolve("store.yml");
+        Files.writeString(file, "store: {url: \"jdbc:postgresql://db:5432/swell\", password: pg-secret}\n");
+        SwellConfig c = ConfigLoader.load(file, Map.of("SWELL_STORE_USER", "svc"));
+        assertThat(c.store().url()).isEqualTo("jdbc:postgresql://db:5432/swell");
+        assertThat(c.store().user()).isEqualTo("svc");
+        assertThat(c.store().password()).isEqualTo("pg-secret");
+        assertThat(c.store().toString()).doesNotContain("pg-secret");
+        Files.writeString(file, "store: {url: \"jdbc:h2:mem:x\"}\n");
+        assertThatThrownBy(() -> ConfigLoader.load(file, Map.of())).hasMessageContaining("jdbc:postgresql://");
+    }
+
+    @Test
     void parsesDurationsAndSizes() {
         assertThat(ConfigLoader.duration("90s", "k")).isEqualTo(Duration.ofSeconds(90));
         assertThat(ConfigLoader.duration("PT36H", "k")).isEqualTo(Duration.ofHours(36));
