@@ -14,6 +14,7 @@ import io.swell.core.proxy.UpstreamManifests;
 import io.swell.core.mirror.ImageCopier;
 import io.swell.core.request.BuildRequests;
 import io.swell.core.request.MirrorRequests;
+import io.swell.core.ratelimit.RateLimits;
 import io.swell.core.request.ContainerIncludes;
 import io.swell.core.request.ContainerRequestService;
 import io.swell.core.request.LayerFetcher;
@@ -132,9 +133,10 @@ public final class SwellServer implements AutoCloseable {
                 .withStorageDriver(config.build().storageDriver())
                 .withInsecureRegistries(config.insecureRegistries())
                 .withSingularityBinary(config.build().singularityBinary()), credentials.all());
+        var limits = new RateLimits(config.rateLimit().pull(), config.rateLimit().build());
         var builds = new BuildService(new JdbcBuildStore(database.dataSource()), new FileLogStore(data.resolve("logs")),
                 strategy, Clock.systemUTC(), new BuildSettings(data.resolve("builds"), config.build().maxConcurrent(),
-                        config.build().timeout(), config.build().failureRetention()));
+                        config.build().timeout(), config.build().failureRetention()), limits);
         builds.onSuccess((record, target) -> {
             if (target instanceof PushTarget.Layout layout) {
                 ImageRef image = ImageRef.parse(record.targetImage());
@@ -146,7 +148,7 @@ public final class SwellServer implements AutoCloseable {
             LOG.warn("{} build(s) were running when Swell stopped; they are marked failed", recovered);
         }
         var proxy = new ProxyService(requestStore, content, registry, upstream, blobCache, builtin, builds,
-                Clock.systemUTC());
+                limits, Clock.systemUTC());
         var layers = new LayerFetcher(content, http, registry, new LayerFetcher.LayerLimits(
                 config.layers().maxLocationChars(), config.layers().maxLayerBytes(),
                 config.layers().allowPrivateHosts()));
@@ -155,7 +157,7 @@ public final class SwellServer implements AutoCloseable {
                         data.resolve("layouts"), data.resolve("contexts")));
         var mirrorRequests = new MirrorRequests(builds, new ImageCopier(registry), registry);
         var requests = new ContainerRequestService(requestStore, proxy, buildRequests, mirrorRequests, builds, layers,
-                new ContainerIncludes(registry), new TokenGenerator(), Clock.systemUTC(), config.serverUrl().toString(), config.serverHost(),
+                new ContainerIncludes(registry), limits, new TokenGenerator(), Clock.systemUTC(), config.serverUrl().toString(), config.serverHost(),
                 config.tokenLifetime());
 
         var info = new ServiceInfoResponse(new ServiceInfoResponse.ServiceInfo(WAVE_API_VERSION,

@@ -2,6 +2,7 @@ package io.swell.core.build;
 
 import io.swell.api.ErrorCode;
 import io.swell.api.SwellException;
+import io.swell.core.ratelimit.RateLimits;
 import io.swell.core.store.BuildRecord;
 import io.swell.core.store.BuildStore;
 import io.swell.core.store.LogStore;
@@ -37,6 +38,7 @@ public final class BuildService implements AutoCloseable {
     private final BuildStore builds;
     private final LogStore logs;
     private final BuildStrategy strategy;
+    private final RateLimits limits;
     private final Clock clock;
     private final BuildSettings settings;
     private final Semaphore slots;
@@ -49,8 +51,9 @@ public final class BuildService implements AutoCloseable {
     private volatile BiConsumer<BuildRecord, PushTarget> onSuccess = (r, t) -> { };
 
     public BuildService(BuildStore builds, LogStore logs, BuildStrategy strategy, Clock clock,
-            BuildSettings settings) {
+            BuildSettings settings, RateLimits limits) {
         this.builds = builds;
+        this.limits = limits;
         this.logs = logs;
         this.strategy = strategy;
         this.clock = clock;
@@ -92,6 +95,7 @@ public final class BuildService implements AutoCloseable {
                 null, null, null, spec.requestIp(), null);
         BuildStore.Claim claim = builds.claim(candidate, now.minus(settings.failureRetention()));
         if (claim.created()) {
+            admit(claim.record());
             CompletableFuture<BuildRecord> done = new CompletableFuture<>();
             running.put(claim.record().buildId(), done);
             String id = claim.record().buildId();
@@ -104,6 +108,21 @@ public final class BuildService implements AutoCloseable {
             }));
         }
         return claim;
+    }
+
+    /**
+     * Counts a new build against its client's build rate limit; over the limit the claimed build ends at once
+     * (failed, and released so that the next request after the limit resets builds again) and the caller gets
+     * the 429.
+     */
+    private void admit(BuildRecord record) {
+        try {
+            limits.acquireBuild(record.requestIp());
+        } catch (SwellException e) {
+            builds.update(record.finished(false, clock.instant(), -1, e.getMessage(), null));
+            builds.release(record.buildId());
+            throw e;
+        }
     }
 
     /** The last {@code maxChars} characters of a build's log. */
@@ -177,6 +196,7 @@ public final class BuildService implements AutoCloseable {
                 containerFile, BuildRecord.State.PENDING, now, null, null, null, null, requestIp, sourceImage);
         BuildStore.Claim claim = builds.claim(candidate, now.minus(settings.failureRetention()));
         if (claim.created()) {
+            admit(claim.record());
             BuildRecord record = claim.record();
             CompletableFuture<BuildRecord> done = new CompletableFuture<>();
             running.put(record.buildId(), done);

@@ -6,6 +6,7 @@ import io.swell.api.ErrorCode;
 import io.swell.api.SwellException;
 import io.swell.core.build.BuildService;
 import io.swell.core.images.BuiltinImageStore;
+import io.swell.core.ratelimit.RateLimits;
 import io.swell.core.store.BuildRecord;
 import io.swell.core.store.ContainerRequestRecord;
 import io.swell.core.store.ContainerRequestStore;
@@ -37,6 +38,7 @@ public final class ProxyService {
     private final BlobCache blobCache;
     private final BuiltinImageStore builtin;
     private final BuildService builds;
+    private final RateLimits limits;
     private final Clock clock;
     /** Token → resolved target; short-lived so a revoke on another replica takes effect within seconds. */
     private final Cache<String, Optional<Target>> tokens =
@@ -47,8 +49,9 @@ public final class ProxyService {
 
     public ProxyService(ContainerRequestStore requests, ContentStore content, RegistryClient registry,
             UpstreamManifests upstream, BlobCache blobCache, BuiltinImageStore builtin, BuildService builds,
-            Clock clock) {
+            RateLimits limits, Clock clock) {
         this.requests = requests;
+        this.limits = limits;
         this.content = content;
         this.registry = registry;
         this.upstream = upstream;
@@ -99,8 +102,14 @@ public final class ProxyService {
         tokens.invalidate(token);
     }
 
-    /** The manifest (bytes, type, digest) to serve for a tag or digest. */
-    public RawManifest manifest(Target target, String reference) {
+    /**
+     * The manifest (bytes, type, digest) to serve for a tag or digest; a GET by digest counts as a pull of
+     * {@code client} (Wave counts pulls there and at each container request).
+     */
+    public RawManifest manifest(Target target, String reference, String client, boolean head) {
+        if (!head && Digest.isDigest(reference)) {
+            limits.acquirePull(client);
+        }
         if (target.request() != null && target.request().isBuild()) {
             awaitBuild(target.request().buildId());
         }

@@ -10,6 +10,7 @@ import io.swell.api.SwellException;
 import io.swell.core.build.BuildService;
 import io.swell.core.build.id.TargetImageNamer;
 import io.swell.core.proxy.ProxyService;
+import io.swell.core.ratelimit.RateLimits;
 import io.swell.core.store.BuildRecord;
 import io.swell.core.store.ContainerRequestRecord;
 import io.swell.core.store.ContainerRequestStore;
@@ -44,6 +45,7 @@ public final class ContainerRequestService {
     private final String serverUrl;
     private final LayerFetcher layers;
     private final ContainerIncludes includes;
+    private final RateLimits limits;
     private final TokenGenerator tokens;
     private final Clock clock;
     private final String serverHost;
@@ -58,7 +60,8 @@ public final class ContainerRequestService {
      */
     public ContainerRequestService(ContainerRequestStore store, ProxyService proxy, BuildRequests buildRequests,
             MirrorRequests mirrorRequests, BuildService builds, LayerFetcher layers, ContainerIncludes includes,
-            TokenGenerator tokens, Clock clock, String serverUrl, String serverHost, Duration tokenLifetime) {
+            RateLimits limits, TokenGenerator tokens, Clock clock, String serverUrl, String serverHost,
+            Duration tokenLifetime) {
         this.store = store;
         this.proxy = proxy;
         this.buildRequests = buildRequests;
@@ -67,6 +70,7 @@ public final class ContainerRequestService {
         this.serverUrl = serverUrl;
         this.layers = layers;
         this.includes = includes;
+        this.limits = limits;
         this.tokens = tokens;
         this.clock = clock;
         this.serverHost = serverHost;
@@ -77,6 +81,7 @@ public final class ContainerRequestService {
     public SubmitContainerTokenResponse submit(SubmitContainerTokenRequest req, ApiVersion version, String clientIp) {
         validateOptions(req, version);
         refuseUnbuiltFeatures(req);
+        limits.acquirePull(clientIp);
         if (req.isMirror()) {
             return submitMirror(req, clientIp);
         }

@@ -1,6 +1,7 @@
 package io.swell.server.config;
 
 import io.swell.api.SwellException;
+import io.swell.core.ratelimit.RateLimits;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +25,7 @@ public final class ConfigLoader {
     private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*([KMGT]i?B|B)?", Pattern.CASE_INSENSITIVE);
     private static final List<String> TOP_KEYS = List.of("port", "bindAddress", "serverUrl", "dataDir", "tokens",
             "registries", "dockerConfig", "insecureRegistries", "accounts", "proxy", "layers", "build",
-            "validateCreds", "store");
+            "validateCreds", "store", "rateLimit");
 
     private ConfigLoader() {}
 
@@ -113,9 +114,15 @@ public final class ConfigLoader {
         if (storeConfig.maxConnections() < 1) {
             throw invalid("store.maxConnections must be at least 1");
         }
+        JsonNode rateLimit = root.path("rateLimit");
+        var rateLimitConfig = new SwellConfig.RateLimit(
+                rate(env.getOrDefault("SWELL_RATE_LIMIT_PULL", rateLimit.path("pull").asString(null)),
+                        "rateLimit.pull"),
+                rate(env.getOrDefault("SWELL_RATE_LIMIT_BUILD", rateLimit.path("build").asString(null)),
+                        "rateLimit.build"));
         return new SwellConfig(port, bind, serverUrl, dataDir, tokenLifetime, Map.copyOf(registries),
                 dockerConfig == null ? null : Path.of(dockerConfig), insecure, Map.copyOf(accounts), proxyConfig,
-                layersConfig, buildConfig, validateCreds, storeConfig);
+                layersConfig, buildConfig, validateCreds, storeConfig, rateLimitConfig);
     }
 
     private static JsonNode read(Path file) {
@@ -180,6 +187,17 @@ public final class ConfigLoader {
 
     private static SwellException invalid(String message) {
         return SwellException.badRequest("Invalid configuration: " + message);
+    }
+
+    private static RateLimits.Rate rate(String value, String key) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return RateLimits.Rate.parse(value, v -> duration(v, key));
+        } catch (IllegalArgumentException e) {
+            throw invalid(key + " must be N/duration, e.g. 100/1h: " + e.getMessage());
+        }
     }
 
     private static String blankToNull(String value) {

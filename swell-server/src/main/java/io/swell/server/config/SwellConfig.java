@@ -1,5 +1,6 @@
 package io.swell.server.config;
 
+import io.swell.core.ratelimit.RateLimits;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,6 +24,7 @@ import java.util.Map;
  * @param build              how builds run
  * @param validateCreds      the credentials check endpoint
  * @param store              the SQL database of the records: embedded H2 (default) or PostgreSQL
+ * @param rateLimit          pull and build limits per client IP, or none
  */
 public record SwellConfig(
         int port,
@@ -38,7 +40,8 @@ public record SwellConfig(
         Layers layers,
         Build build,
         ValidateCreds validateCreds,
-        Store store) {
+        Store store,
+        RateLimit rateLimit) {
 
     /**
      * Where the records (requests, builds, tags) live.
@@ -55,6 +58,14 @@ public record SwellConfig(
             return "Store[url=" + url + ", user=" + user + ", password=****]";
         }
     }
+
+    /**
+     * Wave's rate limits, per client IP ({@code null} fields: not limited).
+     *
+     * @param pull  container requests and manifest GETs by digest
+     * @param build new builds
+     */
+    public record RateLimit(RateLimits.Rate pull, RateLimits.Rate build) {}
 
     /** A registry user name and password. */
     public record Credentials(String username, String password) {

@@ -41,7 +41,7 @@ public final class RegistryHandler {
     }
 
     private void manifest(Exchange ex, ProxyService.Target target, String reference, boolean head) {
-        RawManifest m = proxy.manifest(target, reference);
+        RawManifest m = proxy.manifest(target, reference, ex.clientIp(), head);
         String digest = m.digest().toString();
         ex.header("Docker-Content-Digest", digest);
         ex.header(HttpHeader.ETAG, "\"" + digest + "\"");

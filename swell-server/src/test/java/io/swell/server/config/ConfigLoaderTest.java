@@ -102,6 +102,20 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void rateLimitsAreOffUnlessGivenAsNPerDuration() throws Exception {
+        assertThat(ConfigLoader.load(null, Map.of()).rateLimit().pull()).isNull();
+        Path file = dir.resolve("limits.yml");
+        Files.writeString(file, "rateLimit: {pull: 100/1h, build: 10/1m}\n");
+        SwellConfig c = ConfigLoader.load(file, Map.of("SWELL_RATE_LIMIT_BUILD", "5/2h"));
+        assertThat(c.rateLimit().pull().permits()).isEqualTo(100);
+        assertThat(c.rateLimit().pull().period()).isEqualTo(Duration.ofHours(1));
+        assertThat(c.rateLimit().build().permits()).isEqualTo(5);
+        assertThat(c.rateLimit().build().period()).isEqualTo(Duration.ofHours(2));
+        Files.writeString(file, "rateLimit: {pull: lots}\n");
+        assertThatThrownBy(() -> ConfigLoader.load(file, Map.of())).hasMessageContaining("rateLimit.pull");
+    }
+
+    @Test
     void parsesDurationsAndSizes() {
         assertThat(ConfigLoader.duration("90s", "k")).isEqualTo(Duration.ofSeconds(90));
         assertThat(ConfigLoader.duration("PT36H", "k")).isEqualTo(Duration.ofHours(36));
