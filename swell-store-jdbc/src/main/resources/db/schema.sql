@@ -35,3 +35,9 @@ CREATE TABLE IF NOT EXISTS image_tag (
     media_type     VARCHAR(200) NOT NULL,
     PRIMARY KEY (repository, tag)
 );
+
+-- Usage counters (Wave's metrics): builds/d/2026-11-23, pulls/a/arm64, ...
+CREATE TABLE IF NOT EXISTS usage_counter (
+    name           VARCHAR(300) PRIMARY KEY,
+    total          BIGINT NOT NULL
+);

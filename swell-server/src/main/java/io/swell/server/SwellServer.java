@@ -14,6 +14,7 @@ import io.swell.core.proxy.UpstreamManifests;
 import io.swell.core.mirror.ImageCopier;
 import io.swell.core.request.BuildRequests;
 import io.swell.core.request.MirrorRequests;
+import io.swell.core.metrics.UsageMetrics;
 import io.swell.core.ratelimit.RateLimits;
 import io.swell.core.request.ContainerIncludes;
 import io.swell.core.request.ContainerRequestService;
@@ -27,6 +28,7 @@ import io.swell.server.config.SwellConfig;
 import io.swell.oci.ImageRef;
 import io.swell.server.handlers.BasicAuth;
 import io.swell.server.handlers.BuildHandler;
+import io.swell.server.handlers.MetricsHandler;
 import io.swell.server.handlers.MirrorHandler;
 import io.swell.server.handlers.ContainerHandler;
 import io.swell.server.handlers.InspectHandler;
@@ -41,11 +43,13 @@ import io.swell.store.jdbc.PostgresDatabase;
 import io.swell.store.jdbc.FileContentStore;
 import io.swell.store.jdbc.FileLogStore;
 import io.swell.store.jdbc.JdbcBuildStore;
+import io.swell.store.jdbc.JdbcUsageCounterStore;
 import io.swell.store.jdbc.JdbcImageTagStore;
 import io.swell.store.jdbc.JdbcContainerRequestStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.concurrent.Executors;
@@ -67,14 +71,16 @@ public final class SwellServer implements AutoCloseable {
     private final HttpClient http;
     private final Database database;
     private final BuildService builds;
+    private final UsageMetrics metrics;
 
     private SwellServer(SwellConfig config, Server jetty, HttpClient http, Database database,
-            BuildService builds) {
+            BuildService builds, UsageMetrics metrics) {
         this.config = config;
         this.jetty = jetty;
         this.http = http;
         this.database = database;
         this.builds = builds;
+        this.metrics = metrics;
     }
 
     /** Builds and starts a server. */
@@ -98,12 +104,13 @@ public final class SwellServer implements AutoCloseable {
             parts = assemble(config, data, http, database);
             parts.jetty().start();
             logStarted(config, parts.jetty(), data);
-            return new SwellServer(config, parts.jetty(), http, database, parts.builds());
+            return new SwellServer(config, parts.jetty(), http, database, parts.builds(), parts.metrics());
         } catch (Exception | Error e) {
             // Release what was opened, so a failed start (e.g. the port is taken) leaves nothing running.
             if (parts != null) {
                 parts.builds().close();
                 parts.jetty().stop();
+                parts.metrics().close();
             }
             if (database != null) {
                 database.close();
@@ -114,7 +121,7 @@ public final class SwellServer implements AutoCloseable {
     }
 
     /** The server and the services that need stopping with it. */
-    private record Assembled(Server jetty, BuildService builds) {}
+    private record Assembled(Server jetty, BuildService builds, UsageMetrics metrics) {}
 
     private static Assembled assemble(SwellConfig config, Path data, HttpClient http, Database database) {
         var requestStore = new JdbcContainerRequestStore(database.dataSource());
@@ -134,9 +141,13 @@ public final class SwellServer implements AutoCloseable {
                 .withInsecureRegistries(config.insecureRegistries())
                 .withSingularityBinary(config.build().singularityBinary()), credentials.all());
         var limits = new RateLimits(config.rateLimit().pull(), config.rateLimit().build());
+        var metrics = config.metricsEnabled()
+                ? UsageMetrics.enabled(new JdbcUsageCounterStore(database.dataSource()), Clock.systemUTC(),
+                        Duration.ofSeconds(5))
+                : UsageMetrics.disabled();
         var builds = new BuildService(new JdbcBuildStore(database.dataSource()), new FileLogStore(data.resolve("logs")),
                 strategy, Clock.systemUTC(), new BuildSettings(data.resolve("builds"), config.build().maxConcurrent(),
-                        config.build().timeout(), config.build().failureRetention()), limits);
+                        config.build().timeout(), config.build().failureRetention()), limits, metrics);
         builds.onSuccess((record, target) -> {
             if (target instanceof PushTarget.Layout layout) {
                 ImageRef image = ImageRef.parse(record.targetImage());
@@ -148,7 +159,7 @@ public final class SwellServer implements AutoCloseable {
             LOG.warn("{} build(s) were running when Swell stopped; they are marked failed", recovered);
         }
         var proxy = new ProxyService(requestStore, content, registry, upstream, blobCache, builtin, builds,
-                limits, Clock.systemUTC());
+                limits, metrics, Clock.systemUTC());
         var layers = new LayerFetcher(content, http, registry, new LayerFetcher.LayerLimits(
                 config.layers().maxLocationChars(), config.layers().maxLayerBytes(),
                 config.layers().allowPrivateHosts()));
@@ -166,6 +177,7 @@ public final class SwellServer implements AutoCloseable {
         var registryHandler = new RegistryHandler(proxy);
         var buildHandler = new BuildHandler(builds);
         var mirrorHandler = new MirrorHandler(builds);
+        var metricsHandler = new MetricsHandler(metrics, new BasicAuth(config.accounts()));
         var inspect = new InspectHandler(new InspectService(registry, upstream, endpoints));
         var validateCreds = new ValidateCredsHandler(new CredentialsValidator(http, endpoints,
                 config.validateCreds().allowPrivateHosts()));
@@ -185,6 +197,8 @@ public final class SwellServer implements AutoCloseable {
                 Route.of("GET", "/v1alpha1/builds/([^/]+)/logs", buildHandler::logs),
                 Route.of("GET", "/v1alpha1/builds/([^/]+)/condalock", buildHandler::condaLock),
                 Route.of("GET", "/v1alpha1/mirrors/([^/]+)", mirrorHandler::record),
+                Route.of("GET", "/v1alpha2/metrics/(.+)", metricsHandler::v2),
+                Route.of("GET", "/v1alpha3/metrics/(.+)", metricsHandler::v3),
                 Route.of("GET", "/v1alpha1/mirrors/([^/]+)/logs", mirrorHandler::logs),
                 Route.of("POST", "/v1alpha1/inspect", inspect::inspect),
                 Route.of("POST", "/v1alpha2/validate-creds", validateCreds::validate),
@@ -202,7 +216,7 @@ public final class SwellServer implements AutoCloseable {
         jetty.addConnector(connector);
         jetty.setHandler(new Router(routes, new ErrorMapper()));
         jetty.setStopTimeout(5_000);
-        return new Assembled(jetty, builds);
+        return new Assembled(jetty, builds, metrics);
     }
 
     private static void logStarted(SwellConfig config, Server jetty, Path data) {
@@ -234,6 +248,7 @@ public final class SwellServer implements AutoCloseable {
         closeQuietly("builds", builds::close);
         closeQuietly("HTTP server", jetty::stop);
         closeQuietly("HTTP client", http::stop);
+        closeQuietly("usage metrics", metrics::close);
         closeQuietly("database", database::close);
     }
 

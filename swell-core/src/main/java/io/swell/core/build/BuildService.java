@@ -2,6 +2,7 @@ package io.swell.core.build;
 
 import io.swell.api.ErrorCode;
 import io.swell.api.SwellException;
+import io.swell.core.metrics.UsageMetrics;
 import io.swell.core.ratelimit.RateLimits;
 import io.swell.core.store.BuildRecord;
 import io.swell.core.store.BuildStore;
@@ -39,6 +40,7 @@ public final class BuildService implements AutoCloseable {
     private final LogStore logs;
     private final BuildStrategy strategy;
     private final RateLimits limits;
+    private final UsageMetrics metrics;
     private final Clock clock;
     private final BuildSettings settings;
     private final Semaphore slots;
@@ -51,9 +53,10 @@ public final class BuildService implements AutoCloseable {
     private volatile BiConsumer<BuildRecord, PushTarget> onSuccess = (r, t) -> { };
 
     public BuildService(BuildStore builds, LogStore logs, BuildStrategy strategy, Clock clock,
-            BuildSettings settings, RateLimits limits) {
+            BuildSettings settings, RateLimits limits, UsageMetrics metrics) {
         this.builds = builds;
         this.limits = limits;
+        this.metrics = metrics;
         this.logs = logs;
         this.strategy = strategy;
         this.clock = clock;
@@ -96,6 +99,7 @@ public final class BuildService implements AutoCloseable {
         BuildStore.Claim claim = builds.claim(candidate, now.minus(settings.failureRetention()));
         if (claim.created()) {
             admit(claim.record());
+            metrics.count(UsageMetrics.Metric.BUILDS, spec.platform());
             CompletableFuture<BuildRecord> done = new CompletableFuture<>();
             running.put(claim.record().buildId(), done);
             String id = claim.record().buildId();
@@ -196,7 +200,9 @@ public final class BuildService implements AutoCloseable {
                 containerFile, BuildRecord.State.PENDING, now, null, null, null, null, requestIp, sourceImage);
         BuildStore.Claim claim = builds.claim(candidate, now.minus(settings.failureRetention()));
         if (claim.created()) {
-            admit(claim.record());
+            if (prefix.equals("mr-")) {
+                metrics.count(UsageMetrics.Metric.MIRRORS, null);
+            }
             BuildRecord record = claim.record();
             CompletableFuture<BuildRecord> done = new CompletableFuture<>();
             running.put(record.buildId(), done);

@@ -6,6 +6,7 @@ import io.swell.api.ErrorCode;
 import io.swell.api.SwellException;
 import io.swell.core.build.BuildService;
 import io.swell.core.images.BuiltinImageStore;
+import io.swell.core.metrics.UsageMetrics;
 import io.swell.core.ratelimit.RateLimits;
 import io.swell.core.store.BuildRecord;
 import io.swell.core.store.ContainerRequestRecord;
@@ -39,6 +40,7 @@ public final class ProxyService {
     private final BuiltinImageStore builtin;
     private final BuildService builds;
     private final RateLimits limits;
+    private final UsageMetrics metrics;
     private final Clock clock;
     /** Token → resolved target; short-lived so a revoke on another replica takes effect within seconds. */
     private final Cache<String, Optional<Target>> tokens =
@@ -49,9 +51,10 @@ public final class ProxyService {
 
     public ProxyService(ContainerRequestStore requests, ContentStore content, RegistryClient registry,
             UpstreamManifests upstream, BlobCache blobCache, BuiltinImageStore builtin, BuildService builds,
-            RateLimits limits, Clock clock) {
+            RateLimits limits, UsageMetrics metrics, Clock clock) {
         this.requests = requests;
         this.limits = limits;
+        this.metrics = metrics;
         this.content = content;
         this.registry = registry;
         this.upstream = upstream;
@@ -110,6 +113,19 @@ public final class ProxyService {
         if (!head && Digest.isDigest(reference)) {
             limits.acquirePull(client);
         }
+        RawManifest manifest = find(target, reference);
+        if (!head && metrics.isEnabled() && MediaTypes.isImageManifest(manifest.mediaType())) {
+            // Wave's pull metric: image manifests served (an index is not a pull yet).
+            ContainerRequestRecord request = target.request();
+            metrics.count(UsageMetrics.Metric.PULLS, request == null ? null : request.platform());
+            if (request != null && request.usesFusion()) {
+                metrics.count(UsageMetrics.Metric.FUSION, request.platform());
+            }
+        }
+        return manifest;
+    }
+
+    private RawManifest find(Target target, String reference) {
         if (target.request() != null && target.request().isBuild()) {
             awaitBuild(target.request().buildId());
         }

@@ -52,4 +52,10 @@ public record ContainerRequestRecord(
     public boolean hasChanges() {
         return containerConfig != null && !containerConfig.isEmpty();
     }
+
+    /** Whether the request adds Seqera's Fusion file system (a layer served from fusionfs.seqera.io). */
+    public boolean usesFusion() {
+        return containerConfig != null && containerConfig.layersOrEmpty().stream()
+                .anyMatch(l -> l != null && l.location() != null && l.location().contains("fusionfs.seqera.io"));
+    }
 }

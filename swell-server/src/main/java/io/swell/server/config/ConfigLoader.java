@@ -25,7 +25,7 @@ public final class ConfigLoader {
     private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*([KMGT]i?B|B)?", Pattern.CASE_INSENSITIVE);
     private static final List<String> TOP_KEYS = List.of("port", "bindAddress", "serverUrl", "dataDir", "tokens",
             "registries", "dockerConfig", "insecureRegistries", "accounts", "proxy", "layers", "build",
-            "validateCreds", "store", "rateLimit");
+            "validateCreds", "store", "rateLimit", "metrics");
 
     private ConfigLoader() {}
 
@@ -122,7 +122,9 @@ public final class ConfigLoader {
                         "rateLimit.build"));
         return new SwellConfig(port, bind, serverUrl, dataDir, tokenLifetime, Map.copyOf(registries),
                 dockerConfig == null ? null : Path.of(dockerConfig), insecure, Map.copyOf(accounts), proxyConfig,
-                layersConfig, buildConfig, validateCreds, storeConfig, rateLimitConfig);
+                layersConfig, buildConfig, validateCreds, storeConfig, rateLimitConfig,
+                Boolean.parseBoolean(env.getOrDefault("SWELL_METRICS_ENABLED",
+                        root.path("metrics").path("enabled").asString("false"))));
     }
 
     private static JsonNode read(Path file) {

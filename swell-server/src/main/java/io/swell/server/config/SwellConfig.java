@@ -25,6 +25,7 @@ import java.util.Map;
  * @param validateCreds      the credentials check endpoint
  * @param store              the SQL database of the records: embedded H2 (default) or PostgreSQL
  * @param rateLimit          pull and build limits per client IP, or none
+ * @param metricsEnabled     whether usage is counted and served by the metrics API
  */
 public record SwellConfig(
         int port,
@@ -41,7 +42,8 @@ public record SwellConfig(
         Build build,
         ValidateCreds validateCreds,
         Store store,
-        RateLimit rateLimit) {
+        RateLimit rateLimit,
+        boolean metricsEnabled) {
 
     /**
      * Where the records (requests, builds, tags) live.

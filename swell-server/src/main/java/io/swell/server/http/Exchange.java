@@ -4,6 +4,7 @@ import io.swell.api.ErrorCode;
 import io.swell.api.SwellException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URLDecoder;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -53,6 +54,26 @@ public final class Exchange {
 
     public String query() {
         return request.getHttpURI().getQuery();
+    }
+
+    /** The first value of {@code name} in a raw query string, decoded, or {@code null}. */
+    public String queryParam(String name) {
+        String query = query();
+        if (query == null || query.isEmpty()) {
+            return null;
+        }
+        try {
+            for (String pair : query.split("&")) {
+                int eq = pair.indexOf('=');
+                String key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+                if (key.equals(name)) {
+                    return eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+                }
+            }
+            return null;
+        } catch (IllegalArgumentException e) {
+            throw SwellException.badRequest("Malformed query string: " + e.getMessage());
+        }
     }
 
     public String header(HttpHeader name) {

@@ -142,4 +142,27 @@ abstract class JdbcStoresContract {
         assertThat(tags.find("swell/build", "t2")).isEmpty();
         assertThat(tags.find("other", "t1")).isEmpty();
     }
+
+    @Test
+    void usageCountersGrowFromNothingAlsoWhenWrittenConcurrently() throws Exception {
+        var counters = new JdbcUsageCounterStore(db.dataSource());
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<?>> writers = new ArrayList<>();
+        try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < 8; i++) {
+                writers.add(pool.submit(() -> {
+                    go.await();
+                    counters.add(java.util.Map.of("pulls", 2L, "pulls/d/2026-11-23", 1L));
+                    return null;
+                }));
+            }
+            go.countDown();
+            for (Future<?> w : writers) {
+                w.get();
+            }
+        }
+        assertThat(counters.get("pulls")).isEqualTo(16);
+        assertThat(counters.get("pulls/d/2026-11-23")).isEqualTo(8);
+        assertThat(counters.get("builds")).isZero();
+    }
 }
