@@ -25,7 +25,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 
 /**
  * Handles container requests: validates them, checks the source image upstream, verifies and stores extra
@@ -33,9 +32,6 @@ import java.util.Set;
  * 501 instead of failing later.
  */
 public final class ContainerRequestService {
-    private static final Set<String> NAME_STRATEGIES = Set.of("none", "tagPrefix", "imageSuffix");
-    private static final Set<String> SCAN_MODES = Set.of("none", "async", "required");
-    private static final Set<String> SCAN_LEVELS = Set.of("LOW", "MEDIUM", "HIGH", "CRITICAL");
 
     private final ContainerRequestStore store;
     private final ProxyService proxy;
@@ -79,8 +75,7 @@ public final class ContainerRequestService {
 
     /** Handles one request; every refusal is a {@link SwellException} with a 4xx or 501 code. */
     public SubmitContainerTokenResponse submit(SubmitContainerTokenRequest req, ApiVersion version, String clientIp) {
-        validateOptions(req, version);
-        refuseUnbuiltFeatures(req);
+        RequestRules.check(req, version);
         limits.acquirePull(clientIp);
         if (req.isMirror()) {
             return submitMirror(req, clientIp);
@@ -157,47 +152,6 @@ public final class ContainerRequestService {
         proxy.forgetToken(token);
     }
 
-    private static void validateOptions(SubmitContainerTokenRequest req, ApiVersion version) {
-        if (version == ApiVersion.V1 && req.packages() != null) {
-            throw SwellException.badRequest("Attribute 'packages' is not allowed by the v1 API - use"
-                    + " /v1alpha2/container");
-        }
-        if (version == ApiVersion.V1 && req.nameStrategy() != null) {
-            throw SwellException.badRequest("Attribute 'nameStrategy' is not allowed by the v1 API");
-        }
-        if (version == ApiVersion.V2 && req.condaFile() != null) {
-            throw SwellException.badRequest("Attribute 'condaFile' is not allowed by the v2 API - use 'packages'");
-        }
-        if (req.nameStrategy() != null && !NAME_STRATEGIES.contains(req.nameStrategy())) {
-            throw SwellException.badRequest("Invalid 'nameStrategy' value '" + req.nameStrategy()
-                    + "' - use one of " + NAME_STRATEGIES);
-        }
-        if (req.scanMode() != null && !SCAN_MODES.contains(req.scanMode())) {
-            throw SwellException.badRequest("Invalid 'scanMode' value '" + req.scanMode() + "' - use one of "
-                    + SCAN_MODES);
-        }
-        if (req.scanLevels() != null) {
-            for (String level : req.scanLevels()) {
-                if (!SCAN_LEVELS.contains(level)) {
-                    throw SwellException.badRequest("Invalid 'scanLevels' value '" + level + "' - use " + SCAN_LEVELS);
-                }
-            }
-        }
-        if (req.format() != null && !req.format().equals("sif") && !req.format().equals("docker")) {
-            throw SwellException.badRequest("Invalid 'format' value '" + req.format() + "' - use 'sif' or 'docker'");
-        }
-        if (!blank(req.condaFile()) && blank(req.containerFile())) {
-            throw SwellException.badRequest("Attribute 'condaFile' needs a 'containerFile' that installs it (the"
-                    + " file is added to the build context as conda.yml)");
-        }
-        if ("sif".equals(req.format()) && !req.isFreeze()) {
-            throw SwellException.badRequest("Singularity build is only allowed enabling freeze mode");
-        }
-        if (req.isMirror() && req.isFreeze()) {
-            throw SwellException.badRequest("Freeze and mirror cannot be requested together");
-        }
-    }
-
     /** A build request: the token names the built image; pulls wait for the build. */
     private SubmitContainerTokenResponse submitBuild(SubmitContainerTokenRequest req, ApiVersion version,
             String clientIp) {
@@ -252,12 +206,6 @@ public final class ContainerRequestService {
                 : done ? mirror.job().state() == BuildRecord.State.SUCCEEDED : null;
         return new SubmitContainerTokenResponse(token, null, mirror.targetImage(), null, mirror.targetImage(),
                 mirrorId, done, Boolean.FALSE, Boolean.TRUE, null, succeeded);
-    }
-
-    private static void refuseUnbuiltFeatures(SubmitContainerTokenRequest req) {
-        if ("required".equals(req.scanMode())) {
-            throw SwellException.notImplemented("Security scanning is not enabled on this server");
-        }
     }
 
     private static Platform platformOf(String value) {
