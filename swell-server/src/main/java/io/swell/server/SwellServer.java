@@ -139,7 +139,8 @@ public final class SwellServer implements AutoCloseable {
         var strategy = new BuildahBuildStrategy(BuildahSettings.under(data)
                 .withStorageDriver(config.build().storageDriver())
                 .withInsecureRegistries(config.insecureRegistries())
-                .withSingularityBinary(config.build().singularityBinary()), credentials.all());
+                .withSingularityBinary(config.build().singularityBinary())
+                .withStorageMaxBytes(config.build().storageMaxBytes()), credentials.all());
         var limits = new RateLimits(config.rateLimit().pull(), config.rateLimit().build());
         var metrics = config.metricsEnabled()
                 ? UsageMetrics.enabled(new JdbcUsageCounterStore(database.dataSource()), Clock.systemUTC(),

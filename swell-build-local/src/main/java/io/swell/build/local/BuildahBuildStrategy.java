@@ -52,7 +52,8 @@ public final class BuildahBuildStrategy implements BuildStrategy {
 
     private final BuildahSettings settings;
     private final Map<String, RegistryCredentials> registryCredentials;
-    /** Background image removals, joined by {@link #close()}. */
+    private final StoragePruner pruner;
+    /** Background image removals and pruning still running, joined by {@link #close()}. */
     private final java.util.Queue<Thread> cleanups = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     /** Creates the strategy without registry credentials besides each push target's own. */
@@ -78,6 +79,7 @@ public final class BuildahBuildStrategy implements BuildStrategy {
             }
         });
         this.registryCredentials = Map.copyOf(usable);
+        this.pruner = new StoragePruner(settings);
     }
 
     @Override
@@ -103,6 +105,7 @@ public final class BuildahBuildStrategy implements BuildStrategy {
         Map<String, String> environment = environment(scratch);
         boolean built = false;
         boolean interrupted = false;
+        pruner.buildLock().lock();
         try {
             if (job.target() instanceof PushTarget.Squashfs squashfs && settings.singularityBinary() != null) {
                 return new SingularityBinaryBuild(settings, job, log).run(squashfs.image(), scratch, environment,
@@ -130,12 +133,18 @@ public final class BuildahBuildStrategy implements BuildStrategy {
             // The scratch dir holds the auth file: it goes now. Removing the local image takes ~30 ms of buildah
             // and nobody needs to wait for it, so it runs behind the caller's back (pulls held on the build are
             // woken that much sooner).
+            pruner.buildLock().unlock();
             deleteScratch(job.buildId(), scratch);
-            if (built) {
-                Thread rmi = Thread.ofVirtual().unstarted(() -> removeImage(job.buildId(), localName, environment));
-                cleanups.add(rmi);
-                rmi.start();
-            }
+            boolean removeImage = built;
+            Thread cleanup = Thread.ofVirtual().unstarted(() -> {
+                if (removeImage) {
+                    removeImage(job.buildId(), localName, environment);
+                }
+                pruner.pruneIfOverBudget(cleanupEnvironment(environment));
+                cleanups.remove(Thread.currentThread());
+            });
+            cleanups.add(cleanup);
+            cleanup.start();
         }
     }
 
@@ -266,10 +275,7 @@ public final class BuildahBuildStrategy implements BuildStrategy {
      * buildah's run root instead of the build's scratch dir (rmi needs neither credentials nor registries).
      */
     private void removeImage(String buildId, String localImage, Map<String, String> buildEnvironment) {
-        Map<String, String> environment = new java.util.HashMap<>(buildEnvironment);
-        environment.put("HOME", settings.runRoot().toString());
-        environment.put("TMPDIR", settings.runRoot().toString());
-        environment.remove("CONTAINERS_REGISTRIES_CONF");
+        Map<String, String> environment = cleanupEnvironment(buildEnvironment);
         try {
             Files.createDirectories(settings.runRoot());
             BuildahProcess.Result rmi = BuildahProcess.run(buildah("rmi", localImage), environment,
@@ -283,6 +289,15 @@ public final class BuildahBuildStrategy implements BuildStrategy {
         } catch (IOException | RuntimeException e) {
             LOG.warn("build {}: cannot remove local image {}", buildId, localImage, e);
         }
+    }
+
+    /** The environment of work after a build: its scratch dir is gone, so HOME and TMPDIR are the run root. */
+    private Map<String, String> cleanupEnvironment(Map<String, String> buildEnvironment) {
+        Map<String, String> environment = new java.util.HashMap<>(buildEnvironment);
+        environment.put("HOME", settings.runRoot().toString());
+        environment.put("TMPDIR", settings.runRoot().toString());
+        environment.remove("CONTAINERS_REGISTRIES_CONF");
+        return environment;
     }
 
     /** Deletes the scratch dir (and with it the auth file); never throws. */

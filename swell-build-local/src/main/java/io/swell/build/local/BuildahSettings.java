@@ -19,9 +19,14 @@ import java.util.regex.Pattern;
  *                           or without TLS verification; a plain-http push target is added for its own build
  * @param singularityBinary  a {@code singularity} or {@code apptainer} executable that builds SIF images from their
  *                           definition file instead of buildah + mksquashfs, or {@code null} (the default)
+ * @param storageMaxBytes    when the storage grows past this after a build and no build runs, every image in it
+ *                           (the cached base images) is removed; 0 keeps them for ever
  */
 public record BuildahSettings(Path storageRoot, Path runRoot, String storageDriver, String buildahBinary,
-        List<String> insecureRegistries, String singularityBinary) {
+        List<String> insecureRegistries, String singularityBinary, long storageMaxBytes) {
+
+    /** The default storage budget. */
+    public static final long DEFAULT_STORAGE_MAX_BYTES = 20L << 30;
 
     /** The default storage driver. */
     public static final String OVERLAY = "overlay";
@@ -42,6 +47,9 @@ public record BuildahSettings(Path storageRoot, Path runRoot, String storageDriv
             throw new IllegalArgumentException("buildahBinary must not be blank");
         }
         insecureRegistries = List.copyOf(insecureRegistries);
+        if (storageMaxBytes < 0) {
+            throw new IllegalArgumentException("storageMaxBytes must not be negative");
+        }
         for (String registry : insecureRegistries) {
             if (!REGISTRY.matcher(registry).matches()) {
                 throw new IllegalArgumentException("not a registry host[:port]: " + registry);
@@ -52,25 +60,32 @@ public record BuildahSettings(Path storageRoot, Path runRoot, String storageDriv
     /** Keeps storage in {@code dataDir/buildah/storage} and {@code dataDir/buildah/run}, overlay driver. */
     public static BuildahSettings under(Path dataDir) {
         Path home = dataDir.resolve("buildah");
-        return new BuildahSettings(home.resolve("storage"), home.resolve("run"), OVERLAY, "buildah", List.of(), null);
+        return new BuildahSettings(home.resolve("storage"), home.resolve("run"), OVERLAY, "buildah", List.of(), null,
+                DEFAULT_STORAGE_MAX_BYTES);
     }
 
     /** Returns a copy with another storage driver ({@link #OVERLAY} or {@link #VFS}). */
     public BuildahSettings withStorageDriver(String driver) {
         return new BuildahSettings(storageRoot, runRoot, driver, buildahBinary, insecureRegistries,
-                singularityBinary);
+                singularityBinary, storageMaxBytes);
     }
 
     /** Returns a copy that may pull base images from {@code registries} over plain http. */
     public BuildahSettings withInsecureRegistries(List<String> registries) {
         return new BuildahSettings(storageRoot, runRoot, storageDriver, buildahBinary, registries,
-                singularityBinary);
+                singularityBinary, storageMaxBytes);
     }
 
     /** Returns a copy that builds SIF images with {@code binary} ({@code null}: Swell's own pipeline). */
     public BuildahSettings withSingularityBinary(String binary) {
         return new BuildahSettings(storageRoot, runRoot, storageDriver, buildahBinary, insecureRegistries,
-                binary == null || binary.isBlank() ? null : binary);
+                binary == null || binary.isBlank() ? null : binary, storageMaxBytes);
+    }
+
+    /** Returns a copy with another storage budget (0: never prune). */
+    public BuildahSettings withStorageMaxBytes(long maxBytes) {
+        return new BuildahSettings(storageRoot, runRoot, storageDriver, buildahBinary, insecureRegistries,
+                singularityBinary, maxBytes);
     }
 
     /** A buildah command line on this storage: {@code buildah --root .. --runroot .. --storage-driver .. <subcommand>}. */

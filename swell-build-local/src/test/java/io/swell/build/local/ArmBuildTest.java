@@ -59,7 +59,7 @@ class ArmBuildTest {
         base = open.hostPort() + "/lib/multi:1";
         TestImages.push(multi, base, null);
         settings = new BuildahSettings(root.resolve("storage"), root.resolve("run"), BuildahSettings.OVERLAY,
-                "buildah", List.of(open.hostPort()), null);
+                "buildah", List.of(open.hostPort()), null, 0);
         strategy = new BuildahBuildStrategy(settings);
     }
 

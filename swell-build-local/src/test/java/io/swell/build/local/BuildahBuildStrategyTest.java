@@ -69,7 +69,7 @@ class BuildahBuildStrategyTest {
         base = open.hostPort() + "/lib/busybox:1";
         TestImages.push(busybox, base, null);
         settings = new BuildahSettings(root.resolve("storage"), root.resolve("run"), BuildahSettings.OVERLAY,
-                "buildah", List.of(open.hostPort()), null);
+                "buildah", List.of(open.hostPort()), null, 0);
         strategy = new BuildahBuildStrategy(settings);
     }
 
@@ -287,6 +287,32 @@ class BuildahBuildStrategyTest {
         await().atMost(Duration.ofSeconds(30)).untilAsserted(this::assertNothingLeftBehind);
         assertThat(Files.readAllLines(Path.of("/proc/self/mountinfo")))
                 .noneMatch(line -> line.contains(settings.storageRoot() + "/overlay/"));
+    }
+
+    @Test
+    void overItsBudgetTheStorageIsPrunedOnceNoBuildRuns() throws Exception {
+        BuildahSettings small = new BuildahSettings(root.resolve("pruned-storage"), root.resolve("pruned-run"),
+                BuildahSettings.OVERLAY, "buildah", List.of(open.hostPort()), null, 1);
+        BuildahBuildStrategy pruning = new BuildahBuildStrategy(small);
+        writeJob("FROM %s\nRUN echo pruned > /p.txt\n".formatted(base), Map.of());
+        try {
+            BuildOutcome outcome = pruning.run(job(new PushTarget.Registry(open.hostPort() + "/builds/pruned:bd-8",
+                    null, true), TIMEOUT), log::add);
+            assertThat(outcome.succeeded()).as("outcome %s, log:\n%s", outcome, String.join("\n", log)).isTrue();
+
+            // the base image was pulled into the storage; one byte of budget means nothing stays
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+                    assertThat(ToolCommand.run(Duration.ofMinutes(1), small.command("images", "--noheading",
+                            "--quiet"))).isBlank());
+            assertThat(StoragePruner.size(small.storageRoot())).isLessThan(StoragePruner.size(settings.storageRoot()));
+        } finally {
+            pruning.close();
+        }
+        // without a budget the base image stays cached
+        assertThat(strategy.run(job(new PushTarget.Registry(open.hostPort() + "/builds/kept:bd-9", null, true),
+                TIMEOUT), log::add).succeeded()).isTrue();
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(this::assertNothingLeftBehind);
+        assertThat(buildah("images", "--noheading", "--format", "{{.Name}}:{{.Tag}}")).contains("lib/busybox:1");
     }
 
     private void assertNothingLeftBehind() throws IOException {

@@ -29,7 +29,7 @@ class BuildahCommandLineTest {
 
     private final BuildahBuildStrategy strategy = new BuildahBuildStrategy(
             new BuildahSettings(Path.of("/data/storage"), Path.of("/data/run"), "overlay", "/usr/bin/buildah",
-                    List.of(), null));
+                    List.of(), null, 0));
 
     @Test
     void buildRunsChrootIsolatedWithoutLayerCacheInOwnStorage() throws IOException {

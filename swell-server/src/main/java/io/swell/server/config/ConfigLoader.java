@@ -88,7 +88,9 @@ public final class ConfigLoader {
                 build.path("maxContainerFileSize").asInt(10_000),
                 build.path("storageDriver").asString("overlay"),
                 blankToNull(env.getOrDefault("SWELL_BUILD_SINGULARITY_BINARY",
-                        build.path("singularityBinary").asString(null))));
+                        build.path("singularityBinary").asString(null))),
+                size(env.getOrDefault("SWELL_BUILD_STORAGE_MAX_SIZE", build.path("storageMaxSize").asString("20GiB")),
+                        "build.storageMaxSize"));
         if (buildConfig.maxConcurrent() < 1) {
             throw invalid("build.maxConcurrent must be at least 1");
         }

@@ -107,9 +107,11 @@ public record SwellConfig(
      * @param storageDriver     buildah storage driver ({@code overlay} or {@code vfs})
      * @param singularityBinary a {@code singularity} or {@code apptainer} executable that builds SIF images instead of
      *                          Swell's own pipeline, or {@code null}
+     * @param storageMaxBytes   buildah storage budget: over it, cached base images are removed between builds
+     *                          (0: never)
      */
     public record Build(String repository, int maxConcurrent, Duration timeout, Duration failureRetention,
-            int maxContainerFileChars, String storageDriver, String singularityBinary) {}
+            int maxContainerFileChars, String storageDriver, String singularityBinary, long storageMaxBytes) {}
 
     /**
      * Settings of {@code POST /v1alpha2/validate-creds}.
