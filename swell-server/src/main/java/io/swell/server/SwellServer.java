@@ -126,7 +126,7 @@ public final class SwellServer implements AutoCloseable {
     private static Assembled assemble(SwellConfig config, Path data, HttpClient http, Database database) {
         var requestStore = new JdbcContainerRequestStore(database.dataSource());
         var content = new FileContentStore(data.resolve("content"));
-        var endpoints = new RegistryEndpoints(new HashSet<>(config.insecureRegistries()));
+        var endpoints = new RegistryEndpoints(new HashSet<>(config.insecureRegistries()), config.allowedRegistries());
         // Builds push with the same configured credentials the proxy pulls with.
         var credentials = ConfiguredCredentials.from(config);
         var registry = new RegistryClient(http, endpoints, credentials);

@@ -24,7 +24,7 @@ public final class ConfigLoader {
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
     private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*([KMGT]i?B|B)?", Pattern.CASE_INSENSITIVE);
     private static final List<String> TOP_KEYS = List.of("port", "bindAddress", "serverUrl", "dataDir", "tokens",
-            "registries", "dockerConfig", "insecureRegistries", "accounts", "proxy", "layers", "build",
+            "registries", "dockerConfig", "insecureRegistries", "allowedRegistries", "accounts", "proxy", "layers", "build",
             "validateCreds", "store", "rateLimit", "metrics");
 
     private ConfigLoader() {}
@@ -52,10 +52,13 @@ public final class ConfigLoader {
                 required(e.getValue(), "username", "registries." + e.getKey()),
                 required(e.getValue(), "password", "registries." + e.getKey()))));
         String dockerConfig = env.getOrDefault("SWELL_DOCKER_CONFIG", root.path("dockerConfig").asString(null));
-        List<String> insecure = env.containsKey("SWELL_INSECURE_REGISTRIES")
-                ? Arrays.stream(env.get("SWELL_INSECURE_REGISTRIES").split(",")).map(String::trim)
-                        .filter(s -> !s.isEmpty()).toList()
-                : root.path("insecureRegistries").valueStream().map(JsonNode::asString).toList();
+        List<String> insecure = hostList(root, env, "insecureRegistries", "SWELL_INSECURE_REGISTRIES");
+        List<String> allowed = hostList(root, env, "allowedRegistries", "SWELL_ALLOWED_REGISTRIES");
+        for (String host : allowed) {
+            if (!host.matches("(\\*\\.)?[A-Za-z0-9.-]+(:[0-9]{1,5})?")) {
+                throw invalid("allowedRegistries entry '" + host + "' is not host[:port] or *.domain");
+            }
+        }
         Map<String, String> accounts = new LinkedHashMap<>();
         root.path("accounts").properties().forEach(e -> {
             String hash = e.getValue().asString("").toLowerCase(Locale.ROOT);
@@ -123,7 +126,7 @@ public final class ConfigLoader {
                 rate(env.getOrDefault("SWELL_RATE_LIMIT_BUILD", rateLimit.path("build").asString(null)),
                         "rateLimit.build"));
         return new SwellConfig(port, bind, serverUrl, dataDir, tokenLifetime, Map.copyOf(registries),
-                dockerConfig == null ? null : Path.of(dockerConfig), insecure, Map.copyOf(accounts), proxyConfig,
+                dockerConfig == null ? null : Path.of(dockerConfig), insecure, allowed, Map.copyOf(accounts), proxyConfig,
                 layersConfig, buildConfig, validateCreds, storeConfig, rateLimitConfig,
                 Boolean.parseBoolean(env.getOrDefault("SWELL_METRICS_ENABLED",
                         root.path("metrics").path("enabled").asString("false"))));
@@ -191,6 +194,13 @@ public final class ConfigLoader {
 
     private static SwellException invalid(String message) {
         return SwellException.badRequest("Invalid configuration: " + message);
+    }
+
+    /** A list of hosts: the environment variable (comma-separated) wins over the file's YAML list. */
+    private static List<String> hostList(JsonNode root, Map<String, String> env, String key, String variable) {
+        return env.containsKey(variable)
+                ? Arrays.stream(env.get(variable).split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList()
+                : root.path(key).valueStream().map(JsonNode::asString).toList();
     }
 
     private static RateLimits.Rate rate(String value, String key) {

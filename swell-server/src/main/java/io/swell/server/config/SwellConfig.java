@@ -18,6 +18,8 @@ import java.util.Map;
  * @param registries         credentials per registry host
  * @param dockerConfig       a docker {@code config.json} with more credentials, or {@code null}
  * @param insecureRegistries registry hosts reached over plain http (loopback always is)
+ * @param allowedRegistries  the only registries Swell's own client may contact ({@code host[:port]} or
+ *                           {@code *.domain}); empty allows all
  * @param accounts           admin accounts: user name to SHA-256 hex of the password
  * @param proxy              proxy caches
  * @param layers             limits of layers added by requests
@@ -36,6 +38,7 @@ public record SwellConfig(
         Map<String, Credentials> registries,
         Path dockerConfig,
         List<String> insecureRegistries,
+        List<String> allowedRegistries,
         Map<String, String> accounts,
         Proxy proxy,
         Layers layers,
