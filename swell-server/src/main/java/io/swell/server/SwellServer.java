@@ -34,6 +34,7 @@ import io.swell.server.handlers.ContainerHandler;
 import io.swell.server.handlers.InspectHandler;
 import io.swell.server.handlers.RegistryHandler;
 import io.swell.server.handlers.ValidateCredsHandler;
+import io.swell.server.views.ViewHandler;
 import io.swell.server.http.ErrorMapper;
 import io.swell.server.http.Router;
 import io.swell.server.http.Router.Route;
@@ -179,6 +180,7 @@ public final class SwellServer implements AutoCloseable {
         var buildHandler = new BuildHandler(builds);
         var mirrorHandler = new MirrorHandler(builds);
         var metricsHandler = new MetricsHandler(metrics, new BasicAuth(config.accounts()));
+        var views = new ViewHandler(builds, requests);
         var inspect = new InspectHandler(new InspectService(registry, upstream, endpoints));
         var validateCreds = new ValidateCredsHandler(new CredentialsValidator(http, endpoints,
                 config.validateCreds().allowPrivateHosts()));
@@ -198,6 +200,9 @@ public final class SwellServer implements AutoCloseable {
                 Route.of("GET", "/v1alpha1/builds/([^/]+)/logs", buildHandler::logs),
                 Route.of("GET", "/v1alpha1/builds/([^/]+)/condalock", buildHandler::condaLock),
                 Route.of("GET", "/v1alpha1/mirrors/([^/]+)", mirrorHandler::record),
+                Route.of("GET", "/view/builds/([^/]+)", views::build),
+                Route.of("GET", "/view/containers/([^/]+)", views::container),
+                Route.of("GET", "/view/mirrors/([^/]+)", views::mirror),
                 Route.of("GET", "/v1alpha2/metrics/(.+)", metricsHandler::v2),
                 Route.of("GET", "/v1alpha3/metrics/(.+)", metricsHandler::v3),
                 Route.of("GET", "/v1alpha1/mirrors/([^/]+)/logs", mirrorHandler::logs),
