@@ -40,6 +40,9 @@ public final class ErrorMapper {
             message = "Unexpected server error - Error ID: " + errorId;
             LOG.error("Unexpected error {} on {} {}", errorId, exchange.method(), redact(exchange.path()), failure);
         }
+        if (exchange.hasUnreadBody()) {
+            exchange.header("Connection", "close");
+        }
         boolean head = exchange.method().equals("HEAD");
         if (exchange.path().startsWith("/v2")) {
             exchange.header("Docker-Distribution-API-Version", "registry/2.0");

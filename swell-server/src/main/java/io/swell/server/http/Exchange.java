@@ -27,6 +27,8 @@ public final class Exchange {
     private static final int STREAM_CHUNK = 256 * 1024;
     private static final long MAPPED_SLICE = 16L * 1024 * 1024;
 
+    /** Whether a handler consumed the request body (see {@link #hasUnreadBody()}). */
+    private boolean bodyRead;
     private final Request request;
     private final Response response;
     private final Callback callback;
@@ -86,6 +88,7 @@ public final class Exchange {
 
     /** Reads the JSON body as {@code type}; malformed JSON is a 400 that says where. */
     public <T> T readJson(Class<T> type) {
+        bodyRead = true;
         byte[] body;
         try (InputStream in = Content.Source.asInputStream(request)) {
             body = in.readNBytes(MAX_BODY_BYTES + 1);
@@ -111,6 +114,15 @@ public final class Exchange {
 
     public void header(HttpHeader name, String value) {
         response.getHeaders().put(name, value);
+    }
+
+    /**
+     * Whether the request came with a body nobody read. Answering it (an early error) and keeping the connection
+     * would let a client reuse a connection whose unread bytes the server then discards by closing it: the
+     * client's next request on it fails. Such answers say {@code Connection: close}.
+     */
+    boolean hasUnreadBody() {
+        return !bodyRead && (request.getLength() > 0 || request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING));
     }
 
     public void header(String name, String value) {

@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.swell.testing.BuiltImage;
 import io.swell.testing.LocalRegistry;
 import io.swell.testing.TestImages;
+import io.swell.testing.ToolCommand;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
@@ -250,6 +252,10 @@ class RegistryApiIT {
             assertThat(answer.status()).as("%s", answer).isEqualTo(405);
             assertThat(answer.registryErrorCode()).isNotBlank();
         }
+        // the PUT's body was never read: the connection must not be reused (the next request on it would fail)
+        String closed = ToolCommand.run(Duration.ofSeconds(30), List.of("curl", "-s", "-i", "-X", "PUT",
+                "--data-binary", "{}", swell.uri(target.manifestPath("1")).toString()));
+        assertThat(closed).containsIgnoringCase("connection: close").contains("405");
         assertThat(Http.get(swell.uri(target.manifestPath("1"))).status()).as("nothing changed").isEqualTo(200);
     }
 
