@@ -134,8 +134,8 @@ public final class ContainerRequestService {
         return new ContainerStatusResponse(r.token(), ContainerStatusResponse.ContainerStatus.DONE, buildId,
                 mirrorId, null, null, ok, ok ? null : "Container " + what + " did not complete successfully"
                         + (b.reason() == null ? "" : ": " + b.reason()),
-                ok ? null : serverUrl + (r.mirror() ? "/v1alpha1/mirrors/" : "/v1alpha1/builds/") + b.buildId()
-                        + "/logs", r.createdAt(), seconds);
+                ok ? null : serverUrl + (r.mirror() ? "/view/mirrors/" : "/view/builds/") + b.buildId(),
+                r.createdAt(), seconds);
     }
 
     /** The stored record of a request (also after its token expired). */

@@ -70,7 +70,8 @@ class BuildFailureIT {
         assertThat(status.path("succeeded").asBoolean()).isFalse();
         assertThat(status.path("buildId").asString()).isEqualTo(buildId);
         assertThat(status.path("reason").asString()).isNotBlank().contains("exit status 3");
-        assertThat(status.path("detailsUri").asString()).isNotBlank().contains(buildId);
+        assertThat(status.path("detailsUri").asString()).endsWith("/view/builds/" + buildId);
+        assertThat(Http.get(java.net.URI.create(status.path("detailsUri").asString())).status()).isEqualTo(200);
 
         String log = Builds.logs(swell, buildId);
         assertThat(Builds.linesEqualTo(log, "about-to-fail")).as(log).isEqualTo(1);
