@@ -5,9 +5,9 @@ import io.swell.api.SubmitContainerTokenRequest;
 import io.swell.api.SwellException;
 import io.swell.core.build.FreezeFile;
 import io.swell.core.build.id.HashedPlatform;
+import io.swell.core.sif.ShellWords;
 import io.swell.oci.ImageRef;
 import java.util.List;
-import java.util.stream.Collectors;
 
 /**
  * The rules of {@code "format": "sif"} requests (wave-api.md §1.3, §3.9): they need freeze, one platform, and a
@@ -80,14 +80,18 @@ final class SingularityRequests {
     }
 
     private static String words(List<String> words) {
-        return words.stream().map(SingularityRequests::quote).collect(Collectors.joining(" "));
+        words.forEach(SingularityRequests::checkLine);
+        return ShellWords.join(words);
     }
 
-    /** A single-quoted sh word: nothing inside is expanded. */
     private static String quote(String value) {
+        return ShellWords.quote(checkLine(value));
+    }
+
+    private static String checkLine(String value) {
         if (value.indexOf('\n') >= 0 || value.indexOf('\r') >= 0 || value.indexOf('\0') >= 0) {
             throw SwellException.badRequest("Invalid containerConfig value: line breaks are not allowed");
         }
-        return "'" + value.replace("'", "'\\''") + "'";
+        return value;
     }
 }

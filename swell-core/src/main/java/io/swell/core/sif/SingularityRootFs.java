@@ -180,10 +180,10 @@ public final class SingularityRootFs {
         var words = new ArrayList<String>();
         for (JsonNode word : array) {
             if (word.isString()) {
-                words.add("'" + word.stringValue().replace("'", "'\\''") + "'");
+                words.add(word.stringValue());
             }
         }
-        return String.join(" ", words);
+        return ShellWords.join(words);
     }
 
     private static void writeActions(Path rootfs) throws IOException {
